@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations
+var migrationFiles embed.FS
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func (q Q) migrations() ([]migration, error) {
+	dir := "migrations/" + string(q.engine)
+	entries, err := fs.ReadDir(migrationFiles, dir)
+	if err != nil {
+		return nil, fmt.Errorf("store: read migrations: %w", err)
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("store: migration %s: name must start with a number", e.Name())
+		}
+		body, err := migrationFiles.ReadFile(dir + "/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: e.Name(), sql: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// SchemaVersion is the newest migration this binary knows.
+func (s *Store) SchemaVersion() int {
+	ms, err := s.migrations()
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+// AppliedVersion is the newest migration applied to the database (0 for an empty one).
+func (s *Store) AppliedVersion(ctx context.Context) (int, error) {
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("store: schema_migrations: %w", err)
+	}
+	var v int
+	err := s.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	return v, err
+}
+
+// Migrate applies every pending migration, each in its own transaction, and refuses to
+// touch a database whose schema is newer than this binary.
+func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
+	current, err := s.AppliedVersion(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ms, err := s.migrations()
+	if err != nil {
+		return 0, err
+	}
+	if latest := s.SchemaVersion(); current > latest {
+		return 0, fmt.Errorf("store: database schema is version %d but this tusk knows only up to %d: run a newer tusk", current, latest)
+	}
+	for _, m := range ms {
+		if m.version <= current {
+			continue
+		}
+		if err := s.applyMigration(ctx, m); err != nil {
+			return applied, err
+		}
+		applied++
+	}
+	return applied, nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, m migration) error {
+	return s.Tx(ctx, func(q Q) error {
+		if _, err := q.db.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+		_, err := q.db.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, CURRENT_TIMESTAMP)`, m.version)
+		return err
+	})
+}
