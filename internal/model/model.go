@@ -214,3 +214,9 @@ type Relationship struct {
 	Endorsed            bool
 	Note                string
 }
+
+// TagDay is one day of a hashtag's use: statuses and distinct authors.
+type TagDay struct {
+	Day            time.Time
+	Uses, Accounts int64
+}

@@ -173,3 +173,19 @@ func (q Q) LocalFollowerIDs(ctx context.Context, accountID int64) ([]int64, erro
 	}
 	return out, err
 }
+
+// NotifyingFollowerIDs lists local followers who asked to be notified of accountID's posts.
+func (q Q) NotifyingFollowerIDs(ctx context.Context, accountID int64) ([]int64, error) {
+	set, err := q.idSet(ctx, "notifying followers", `SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id
+		WHERE f.target_account_id = $1 AND f.notify = $2 AND a.domain = ''`, accountID, true)
+	out := make([]int64, 0, len(set))
+	for id := range set {
+		out = append(out, id)
+	}
+	return out, err
+}
+
+// FollowersHidingReblogs returns the followers of accountID who turned its boosts off.
+func (q Q) FollowersHidingReblogs(ctx context.Context, accountID int64) (map[int64]bool, error) {
+	return q.idSet(ctx, "followers hiding reblogs", `SELECT account_id FROM follows WHERE target_account_id = $1 AND show_reblogs = $2`, accountID, false)
+}

@@ -19,8 +19,10 @@ type migration struct {
 	sql     string
 }
 
-func (q Q) migrations() ([]migration, error) {
-	dir := "migrations/" + string(q.engine)
+func (q Q) migrations() ([]migration, error) { return migrationsFor(q.engine) }
+
+func migrationsFor(engine Engine) ([]migration, error) {
+	dir := "migrations/" + string(engine)
 	entries, err := fs.ReadDir(migrationFiles, dir)
 	if err != nil {
 		return nil, fmt.Errorf("store: read migrations: %w", err)
@@ -42,9 +44,12 @@ func (q Q) migrations() ([]migration, error) {
 	return out, nil
 }
 
-// SchemaVersion is the newest migration this binary knows.
-func (s *Store) SchemaVersion() int {
-	ms, err := s.migrations()
+// SchemaVersion is the newest migration this binary knows for the store's engine.
+func (s *Store) SchemaVersion() int { return BundledSchemaVersion(s.engine) }
+
+// BundledSchemaVersion is the newest migration this binary carries for an engine.
+func BundledSchemaVersion(engine Engine) int {
+	ms, err := migrationsFor(engine)
 	if err != nil || len(ms) == 0 {
 		return 0
 	}

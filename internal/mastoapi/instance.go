@@ -1,0 +1,98 @@
+package mastoapi
+
+import (
+	"net/http"
+
+	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/httpx"
+	"github.com/tuskhq/tusk/internal/mastoapi/entity"
+	"github.com/tuskhq/tusk/internal/version"
+)
+
+// Limits tusk enforces, advertised so clients can check before posting.
+const (
+	charactersReservedPerURL = 23
+	maxAccountFields         = 4
+	descriptionDefault       = "A tusk server: a Mastodon-compatible social network."
+)
+
+func (a *API) streamingURL() string {
+	if a.Config.LocalHTTPS {
+		return "wss://" + a.Config.WebDomain
+	}
+	return "ws://" + a.Config.WebDomain
+}
+
+func (a *API) statusesConfig() map[string]any {
+	return map[string]any{"max_characters": a.Config.MaxStatusChars, "max_media_attachments": 4,
+		"characters_reserved_per_url": charactersReservedPerURL}
+}
+
+// mediaConfig and pollsConfig describe what tusk accepts; media and polls are not yet
+// accepted (uploads and poll creation answer 422), which these figures cannot express,
+// so they state Mastodon's limits that will apply once they are.
+func mediaConfig() map[string]any {
+	return map[string]any{"supported_mime_types": []string{}, "image_size_limit": 16777216,
+		"image_matrix_limit": 33177600, "video_size_limit": 103809024, "video_frame_rate_limit": 120,
+		"video_matrix_limit": 8294400, "description_limit": 1500}
+}
+
+func pollsConfig() map[string]any {
+	return map[string]any{"max_options": 4, "max_characters_per_option": 50,
+		"min_expiration": 300, "max_expiration": 2629746}
+}
+
+func (a *API) instanceV1(w http.ResponseWriter, r *http.Request) error {
+	stats, err := a.Store.Stats(r.Context())
+	if err != nil {
+		return err
+	}
+	cfg := a.Config
+	return httpx.OK(w, map[string]any{
+		"uri": cfg.LocalDomain, "title": cfg.SiteTitle, "short_description": descriptionDefault,
+		"description": descriptionDefault, "email": cfg.ContactEmail, "version": version.Full(),
+		"urls":      map[string]string{"streaming_api": a.streamingURL()},
+		"stats":     map[string]int64{"user_count": stats.Users, "status_count": stats.Statuses, "domain_count": stats.Domains},
+		"thumbnail": cfg.BaseURL() + entity.MissingHeaderPath, "languages": []string{"en"},
+		"registrations": cfg.Registrations != config.RegistrationsClosed, "approval_required": cfg.Registrations == config.RegistrationsApproval,
+		"invites_enabled": false,
+		"configuration": map[string]any{
+			"accounts": map[string]int{"max_featured_tags": 10}, "statuses": a.statusesConfig(),
+			"media_attachments": mediaConfig(), "polls": pollsConfig(),
+		},
+		"contact_account": nil, "rules": []any{},
+	})
+}
+
+func (a *API) instanceV2(w http.ResponseWriter, r *http.Request) error {
+	stats, err := a.Store.Stats(r.Context())
+	if err != nil {
+		return err
+	}
+	cfg := a.Config
+	return httpx.OK(w, map[string]any{
+		"domain": cfg.LocalDomain, "title": cfg.SiteTitle, "version": version.Full(),
+		"source_url": "https://github.com/tuskhq/tusk", "description": descriptionDefault,
+		"usage":        map[string]any{"users": map[string]int64{"active_month": stats.ActiveMonth}},
+		"thumbnail":    map[string]any{"url": cfg.BaseURL() + entity.MissingHeaderPath, "blurhash": nil, "versions": map[string]string{}},
+		"icon":         []any{},
+		"languages":    []string{"en"},
+		"api_versions": map[string]int{"mastodon": 0},
+		"configuration": map[string]any{
+			"urls":              map[string]any{"streaming": a.streamingURL(), "status": nil, "about": cfg.BaseURL() + "/about"},
+			"vapid":             map[string]string{"public_key": ""},
+			"accounts":          map[string]int{"max_featured_tags": 10, "max_pinned_statuses": 5, "max_profile_fields": maxAccountFields},
+			"statuses":          a.statusesConfig(),
+			"media_attachments": mediaConfig(), "polls": pollsConfig(),
+			"translation": map[string]bool{"enabled": false},
+			"timelines_access": map[string]any{"live_feeds": map[string]string{"local": "public", "remote": "public"},
+				"hashtag_feeds": map[string]string{"local": "public", "remote": "public"}, "trending_link_feeds": map[string]string{"local": "public", "remote": "public"}},
+			"limited_federation": false,
+		},
+		"registrations": map[string]any{"enabled": cfg.Registrations != config.RegistrationsClosed,
+			"approval_required": cfg.Registrations == config.RegistrationsApproval, "reason_required": cfg.Registrations == config.RegistrationsApproval,
+			"message": nil, "url": nil, "min_age": nil},
+		"contact": map[string]any{"email": cfg.ContactEmail, "account": nil},
+		"rules":   []any{},
+	})
+}

@@ -1,0 +1,90 @@
+package oauth
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/tuskhq/tusk/internal/accounts"
+	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/httpx"
+)
+
+// errRegistrationsClosed answers sign-ups when the instance takes none.
+var errRegistrationsClosed = &httpx.Error{Code: http.StatusForbidden, Msg: "This action is not allowed"}
+
+// maxReason bounds the text a sign-up sends for moderators to read.
+const maxReason = 1000
+
+// signUp serves POST /api/v1/accounts: an app with write:accounts registers a new
+// member and receives a token acting for them.
+func (s *Service) signUp(w http.ResponseWriter, r *http.Request) error {
+	auth, err := RequireApp(r, "write:accounts")
+	if err != nil {
+		return err
+	}
+	if s.Config.Registrations == config.RegistrationsClosed || auth.App == nil {
+		return errRegistrationsClosed
+	}
+	p, err := httpx.ParseParams(w, r)
+	if err != nil {
+		return err
+	}
+	cp, err := s.signUpParams(r, p)
+	if err != nil {
+		return writeInvalid(w, err)
+	}
+	_, u, err := s.Accounts.Create(r.Context(), cp)
+	if err != nil {
+		return writeInvalid(w, err)
+	}
+	token, refresh, t, err := s.IssueToken(r.Context(), auth.App.ID, &u.ID, auth.App.Scopes)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(w, renderToken(token, refresh, t))
+}
+
+// signUpParams reads and validates a sign-up, reporting every bad field at once.
+func (s *Service) signUpParams(r *http.Request, p httpx.Params) (accounts.CreateParams, error) {
+	approval := s.Config.Registrations == config.RegistrationsApproval
+	cp := accounts.CreateParams{
+		Username: p.String("username"), Email: strings.TrimSpace(p.String("email")),
+		Password: p.String("password"), Locale: p.String("locale"),
+		Reason: strings.TrimSpace(p.String("reason")),
+		// Until tusk sends confirmation mail, new members are confirmed at once so they
+		// can sign in; approval mode still holds them back until an admin approves.
+		Confirmed: true,
+		Approved:  !approval,
+	}
+	v := &accounts.ValidationError{}
+	if agreed, _ := p.Bool("agreement", false); !agreed {
+		v.Add(accounts.Invalid("agreement", "ERR_ACCEPTED", "must be accepted"))
+	}
+	if approval && cp.Reason == "" {
+		v.Add(accounts.Invalid("reason", "ERR_BLANK", "can't be blank"))
+	}
+	if len([]rune(cp.Reason)) > maxReason {
+		v.Add(accounts.Invalid("reason", "ERR_TOO_LONG", "is too long (maximum is 1000 characters)"))
+	}
+	err := s.Accounts.Validate(r.Context(), cp)
+	var fields *accounts.ValidationError
+	if err != nil && !errors.As(err, &fields) {
+		return cp, err
+	}
+	v.Add(fields)
+	if len(v.Fields) > 0 {
+		return cp, v
+	}
+	return cp, nil
+}
+
+// writeInvalid renders a validation failure as Mastodon's 422 body with details;
+// any other error is returned for httpx to render.
+func writeInvalid(w http.ResponseWriter, err error) error {
+	var v *accounts.ValidationError
+	if !errors.As(err, &v) {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": v.Error(), "details": v.Details()})
+}

@@ -1,0 +1,107 @@
+// Package social holds the use cases the client API and federation share: posting,
+// deleting, favouriting, boosting, following, reading timelines. Every rule about who
+// may see or do what lives here, once.
+package social
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/httpx"
+	"github.com/tuskhq/tusk/internal/model"
+	"github.com/tuskhq/tusk/internal/store"
+)
+
+// Service runs the use cases over one store.
+type Service struct {
+	Store  *store.Store
+	Config config.Config
+	Log    *slog.Logger
+}
+
+// Errors returned to clients, worded as Mastodon words them.
+var (
+	ErrNotFound   = httpx.ErrNotFound
+	ErrNotAllowed = &httpx.Error{Code: http.StatusForbidden, Msg: "This action is not allowed"}
+)
+
+// orNotFound turns store.ErrNotFound into the client's 404 and keeps other errors.
+func orNotFound(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// denied is err when looking failed, and the client's 404 when the answer was no.
+func denied(err error) error {
+	if err != nil {
+		return err
+	}
+	return ErrNotFound
+}
+
+// viewerID is the account id of a possibly anonymous viewer.
+func viewerID(viewer *model.Account) int64 {
+	if viewer == nil {
+		return 0
+	}
+	return viewer.ID
+}
+
+// canSee applies model.CanSee, loading the facts it needs.
+func (s *Service) canSee(ctx context.Context, q store.Q, viewer int64, st *model.Status) (bool, error) {
+	if viewer == 0 || viewer == st.AccountID || st.Visibility == model.Public || st.Visibility == model.Unlisted {
+		return model.CanSee(viewer, st, false, false), nil
+	}
+	mentioned, err := q.MentionedIDs(ctx, []int64{st.ID})
+	if err != nil {
+		return false, err
+	}
+	isMentioned := false
+	for _, id := range mentioned[st.ID] {
+		isMentioned = isMentioned || id == viewer
+	}
+	following, err := q.FollowingSet(ctx, store.Follows, viewer, []int64{st.AccountID})
+	if err != nil {
+		return false, err
+	}
+	return model.CanSee(viewer, st, following[st.AccountID] != nil, isMentioned), nil
+}
+
+// VisibleStatus loads a status the viewer may see; anything else is the same 404 as a
+// status that does not exist. A boost is visible only with its original.
+func (s *Service) VisibleStatus(ctx context.Context, viewer *model.Account, id int64) (*model.Status, error) {
+	st, err := s.Store.StatusByID(ctx, id)
+	if err != nil {
+		return nil, orNotFound(err)
+	}
+	ok, err := s.canSee(ctx, s.Store.Q, viewerID(viewer), st)
+	if err != nil || !ok {
+		return nil, denied(err)
+	}
+	if st.ReblogOfID != nil {
+		if _, err := s.VisibleStatus(ctx, viewer, *st.ReblogOfID); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// filterVisible keeps the statuses viewer may see, in order.
+func (s *Service) filterVisible(ctx context.Context, viewer int64, list []*model.Status) ([]*model.Status, error) {
+	out := list[:0]
+	for _, st := range list {
+		ok, err := s.canSee(ctx, s.Store.Q, viewer, st)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,50 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/tuskhq/tusk/internal/model"
+	"github.com/tuskhq/tusk/internal/store"
+	"github.com/tuskhq/tusk/internal/store/storetest"
+)
+
+// TestVisibilitySQLAgreesWithCanSee checks the SQL predicate used by list queries
+// against model.CanSee for every visibility and every kind of viewer.
+func TestVisibilitySQLAgreesWithCanSee(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		author := mustAccount(t, s, "author", "")
+		follower := mustAccount(t, s, "follower", "")
+		mentioned := mustAccount(t, s, "mentioned", "")
+		stranger := mustAccount(t, s, "stranger", "")
+		if err := s.Tx(ctx, func(q store.Q) error {
+			return q.InsertFollow(ctx, store.Follows, &model.Follow{AccountID: follower.ID, TargetAccountID: author.ID})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		viewers := map[string]*model.Account{"anonymous": nil, "author": author, "follower": follower, "mentioned": mentioned, "stranger": stranger}
+		for _, vis := range []model.Visibility{model.Public, model.Unlisted, model.Private, model.Direct} {
+			st := mustStatus(t, s, store.NewStatus{Status: &model.Status{URI: "v-" + string(vis), AccountID: author.ID,
+				Visibility: vis, Local: true}, MentionIDs: []int64{mentioned.ID}})
+			for name, v := range viewers {
+				var viewer int64
+				if v != nil {
+					viewer = v.ID
+				}
+				want := model.CanSee(viewer, st, v == follower, v == mentioned)
+				list, err := s.AccountStatuses(ctx, viewer, author.ID, store.AccountStatusFilter{}, store.Page{Limit: 40})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := false
+				for _, x := range list {
+					got = got || x.ID == st.ID
+				}
+				if got != want {
+					t.Errorf("%s status seen by %s: SQL says %v, CanSee says %v", vis, name, got, want)
+				}
+			}
+		}
+	})
+}
