@@ -24,7 +24,27 @@ func (s *Service) fanOut(ctx context.Context, q store.Q, st *model.Status, menti
 	if err != nil {
 		return err
 	}
-	return q.AddToHomeFeeds(ctx, st.ID, append(recipients, followers...))
+	recipients = append(recipients, followers...)
+	if err := q.AddToHomeFeeds(ctx, st.ID, recipients); err != nil {
+		return err
+	}
+	return trimSome(ctx, q, st.ID, recipients)
+}
+
+// trimEvery spreads feed trimming over posts: each feed is trimmed on about one in
+// trimEvery of the statuses it receives, so a feed stays near store.HomeFeedCap entries
+// without a background sweep over every feed.
+const trimEvery = 32
+
+func trimSome(ctx context.Context, q store.Q, statusID int64, recipients []int64) error {
+	for _, r := range recipients {
+		if (uint64(statusID>>16)+uint64(r))%trimEvery == 0 {
+			if err := q.TrimHomeFeed(ctx, r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func isLocal(ctx context.Context, q store.Q, accountID int64) bool {

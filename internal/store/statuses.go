@@ -39,10 +39,10 @@ func (q Q) statuses(ctx context.Context, what, tail string, args ...any) ([]*mod
 
 // NewStatus is what InsertStatus writes: the status and what was found in its text.
 type NewStatus struct {
-	Status      *model.Status
-	MentionIDs  []int64
-	Tags        []string
-	SearchText  string // plain text for full-text search; "" keeps it out of the index
+	Status     *model.Status
+	MentionIDs []int64
+	Tags       []string
+	SearchText string // plain text for full-text search; "" keeps it out of the index
 }
 
 // InsertStatus stores a status with its mentions, tags and search entry, and bumps
@@ -201,7 +201,7 @@ func (q Q) Replies(ctx context.Context, parentIDs []int64) ([]*model.Status, err
 // AccountStatusFilter narrows an account's statuses as Mastodon's query parameters do.
 type AccountStatusFilter struct {
 	OnlyMedia, ExcludeReplies, ExcludeReblogs, Pinned bool
-	Tagged                                          string
+	Tagged                                            string
 }
 
 // AccountStatuses lists an account's statuses that viewer may see.

@@ -96,7 +96,7 @@ func (in *Instance) Token(t testing.TB, userID *int64, scopes ...string) string 
 	ctx := context.Background()
 	if in.app == nil {
 		in.app = &model.App{Name: "servertest", RedirectURIs: []string{"urn:ietf:wg:oauth:2.0:oob"},
-			Scopes: []string{"read", "write", "follow", "push", "profile", "admin:read", "admin:write"},
+			Scopes:   []string{"read", "write", "follow", "push", "profile", "admin:read", "admin:write"},
 			ClientID: "servertest-client", ClientSecret: "servertest-secret"}
 		if err := in.Store.Writer().InsertApp(ctx, in.app); err != nil {
 			t.Fatalf("app: %v", err)
