@@ -28,6 +28,7 @@ type Server struct {
 	Social   *social.Service
 	Accounts *accounts.Service
 	OAuth    *oauth.Service
+	mux      *http.ServeMux
 	handler  http.Handler
 }
 
@@ -63,8 +64,15 @@ func Wire(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
 	s.OAuth.Routes(mux)
 	mastoapi.New(s.Social, st, cfg, log).Routes(mux)
 	web.New(st, cfg, log).Routes(mux)
+	s.mux = mux
 	s.handler = logRequests(log, cors(s.OAuth.Authenticate(mux)))
 	return s
+}
+
+// Route reports the pattern that serves r ("/" is the catch-all 404): for coverage tests.
+func (s *Server) Route(r *http.Request) string {
+	_, pattern := s.mux.Handler(r)
+	return pattern
 }
 
 // Handler is the instance's whole HTTP surface.

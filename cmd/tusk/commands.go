@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/tuskhq/tusk/internal/admin"
+	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/server"
+	"github.com/tuskhq/tusk/internal/store"
+	"github.com/tuskhq/tusk/internal/version"
+)
+
+// loadConfig parses a command's flags over the environment, with --help that shows
+// what the command does and every setting it reads.
+func loadConfig(name, summary string, args []string, stderr io.Writer, getenv func(string) string) (config.Config, []string, error) {
+	fs := flag.NewFlagSet("tusk "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: tusk %s\n\n%s\n\nSettings (flag, or the environment variable in brackets):\n", name, summary)
+		fs.PrintDefaults()
+	}
+	cfg, err := config.Load(fs, args, getenv)
+	if err != nil {
+		return cfg, nil, err
+	}
+	return cfg, fs.Args(), nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	cfg, _, err := loadConfig("serve [flags]", "Runs the instance: the Mastodon client API and web pages.", args, stderr, getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	srv, err := server.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", cfg.ListenAddr())
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr(), err)
+	}
+	log.Info("tusk is running", "url", cfg.BaseURL(), "listen", ln.Addr().String(), "database", srv.Store.Engine(),
+		"data_dir", cfg.DataDir, "version", version.Version)
+	return srv.Serve(ctx, ln)
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	cfg, _, err := loadConfig("migrate [flags]", "Applies pending database migrations and exits.", args, stderr, getenv)
+	if err != nil {
+		return err
+	}
+	st, err := server.OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: applied %d migration(s); schema version %d\n", st.Engine(), n, st.SchemaVersion())
+	return nil
+}
+
+const adminUsage = `Usage: tusk admin [settings] accounts COMMAND [flags]
+
+Account commands:
+  create USERNAME --email E [--password P] [--confirmed] [--approve] [--role Owner|Admin|Moderator]
+  list [--json]
+  modify USERNAME [--role R] [--disable|--enable] [--confirm] [--approve] [--reset-password] [--email E]
+  approve USERNAME
+  delete USERNAME
+
+Run "tusk admin accounts COMMAND --help" for a command's flags, and
+"tusk serve --help" for the settings (database, domain) every command reads.
+`
+
+func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	cfg, rest, err := loadConfig("admin [settings] accounts COMMAND", strings.TrimPrefix(adminUsage, "Usage: tusk admin [settings] accounts COMMAND [flags]\n\n"), args, stderr, getenv)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 || rest[0] != "accounts" {
+		fmt.Fprint(stderr, adminUsage)
+		return fmt.Errorf("admin: unknown or missing group (want: accounts)")
+	}
+	srv, err := server.Open(ctx, cfg, newLogger(cfg, stderr))
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	return admin.Accounts(ctx, admin.Deps{Store: srv.Store, Config: cfg, Accounts: srv.Accounts, Out: stdout}, rest[1:])
+}
+
+func printVersion(stdout io.Writer) error {
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "tusk\t%s\n", version.Version)
+	fmt.Fprintf(w, "Mastodon API\t%s\n", version.MastodonCompat)
+	fmt.Fprintf(w, "schema (sqlite)\t%d\n", store.BundledSchemaVersion(store.SQLite))
+	fmt.Fprintf(w, "schema (postgres)\t%d\n", store.BundledSchemaVersion(store.Postgres))
+	return w.Flush()
+}
