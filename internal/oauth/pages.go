@@ -33,7 +33,7 @@ type scopeInfo struct{ Name, Desc string }
 
 type hiddenField struct{ Name, Value string }
 
-// scopeDescriptions explain the coarse scopes; granular ones speak for themselves.
+// scopeDescription explains a coarse scope; granular ones speak for themselves.
 func scopeDescription(scope string) string {
 	switch scope {
 	case "read":

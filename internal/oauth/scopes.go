@@ -5,8 +5,7 @@ import (
 	"strings"
 )
 
-// Scopes lists every scope tusk knows, coarse ones first, as the metadata document
-// and validation use them.
+// scopeList is every scope tusk knows, coarse ones first; it is read, never changed.
 var scopeList = []string{
 	"read", "write", "follow", "push", "profile", "admin:read", "admin:write",
 	"read:accounts", "read:blocks", "read:bookmarks", "read:favourites", "read:filters",

@@ -23,7 +23,10 @@ func (s *Service) signUp(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if s.Config.Registrations == config.RegistrationsClosed || auth.App == nil {
+	if auth.App == nil {
+		return httpx.ErrUnauthorized // only tokens issued to a client can sign members up
+	}
+	if s.Config.Registrations == config.RegistrationsClosed {
 		return errRegistrationsClosed
 	}
 	p, err := httpx.ParseParams(w, r)

@@ -1,0 +1,146 @@
+package oauth
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/store"
+	"github.com/tuskhq/tusk/internal/store/storetest"
+)
+
+func signUpForm(username string) url.Values {
+	return url.Values{"username": {username}, "email": {username + "@example.org"}, "password": {"sign-up password"},
+		"agreement": {"true"}, "locale": {"en"}, "reason": {"I like tusks"}}
+}
+
+func TestSignUp(t *testing.T) {
+	tests := []struct {
+		mode     string
+		status   int
+		canLogIn bool
+	}{
+		{config.RegistrationsOpen, http.StatusOK, true},
+		{config.RegistrationsApproval, http.StatusOK, false},
+		{config.RegistrationsClosed, http.StatusForbidden, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.mode, func(t *testing.T) {
+			storetest.Engines(t, func(t *testing.T, st *store.Store) {
+				cfg := testConfig()
+				cfg.Registrations = tt.mode
+				e := newEnv(t, st, cfg)
+				app := e.registerApp("read write", "https://app.example/cb")
+				r := e.post("/api/v1/accounts", signUpForm("newbie"), e.clientToken(app, "write"))
+				if r.status != tt.status {
+					t.Fatalf("sign-up: %d %s; want %d", r.status, r.raw, tt.status)
+				}
+				if tt.status != http.StatusOK {
+					if r.str("error") == "" {
+						t.Errorf("refusal has no error message: %s", r.raw)
+					}
+					return
+				}
+				if r.str("token_type") != "Bearer" || r.str("scope") != "read write" {
+					t.Errorf("sign-up token: %s", r.raw)
+				}
+				want := http.StatusUnauthorized
+				if tt.canLogIn {
+					want = http.StatusOK
+				}
+				if me := e.get("/test/me", r.str("access_token")); me.status != want {
+					t.Errorf("new member's token: %d %s; want %d", me.status, me.raw, want)
+				}
+				u, err := st.UserByEmail(context.Background(), "newbie@example.org")
+				if err != nil || u.SignupReason != "I like tusks" || u.Locale != "en" {
+					t.Errorf("stored user: %+v, %v", u, err)
+				}
+			})
+		})
+	}
+}
+
+func TestSignUpValidation(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		cfg := testConfig()
+		cfg.Registrations = config.RegistrationsApproval
+		e := newEnv(t, st, cfg)
+		app := e.registerApp("read write", "https://app.example/cb")
+		tok := e.clientToken(app, "write")
+		if r := e.post("/api/v1/accounts", signUpForm("first"), tok); r.status != http.StatusOK {
+			t.Fatalf("first sign-up: %d %s", r.status, r.raw)
+		}
+		bad := signUpForm("FIRST")
+		bad.Set("agreement", "false")
+		bad.Del("reason")
+		bad.Set("password", "short")
+		r := e.post("/api/v1/accounts", bad, tok)
+		if r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("invalid sign-up: %d %s; want 422", r.status, r.raw)
+		}
+		details, _ := r.body["details"].(map[string]any)
+		wantCodes := map[string]string{"username": "ERR_TAKEN", "email": "ERR_TAKEN", "password": "ERR_TOO_SHORT",
+			"agreement": "ERR_ACCEPTED", "reason": "ERR_BLANK"}
+		for field, code := range wantCodes {
+			list, _ := details[field].([]any)
+			if len(list) == 0 || list[0].(map[string]any)["error"] != code {
+				t.Errorf("details[%s] = %v; want %s", field, details[field], code)
+			}
+		}
+		if r.str("error") == "" || r.str("error")[:18] != "Validation failed:" {
+			t.Errorf("error = %q; want Validation failed: …", r.str("error"))
+		}
+		if r := e.post("/api/v1/accounts", signUpForm("second"), ""); r.status != http.StatusUnauthorized {
+			t.Errorf("sign-up without a token: %d; want 401", r.status)
+		}
+		if r := e.post("/api/v1/accounts", signUpForm("second"), e.clientToken(app, "read")); r.status != http.StatusForbidden {
+			t.Errorf("sign-up with a read token: %d; want 403", r.status)
+		}
+	})
+}
+
+func TestMetadata(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, testConfig())
+		r := e.get("/.well-known/oauth-authorization-server", "")
+		if r.status != http.StatusOK {
+			t.Fatalf("metadata: %d %s", r.status, r.raw)
+		}
+		wantStrings := map[string]string{
+			"issuer":                    "http://example.test/",
+			"authorization_endpoint":    "http://example.test/oauth/authorize",
+			"token_endpoint":            "http://example.test/oauth/token",
+			"revocation_endpoint":       "http://example.test/oauth/revoke",
+			"app_registration_endpoint": "http://example.test/api/v1/apps",
+		}
+		for k, v := range wantStrings {
+			if r.str(k) != v {
+				t.Errorf("%s = %q; want %q", k, r.str(k), v)
+			}
+		}
+		lists := map[string][]string{
+			"response_types_supported":              {"code"},
+			"code_challenge_methods_supported":      {"S256"},
+			"grant_types_supported":                 {"authorization_code", "client_credentials", "refresh_token", "password"},
+			"token_endpoint_auth_methods_supported": {"client_secret_basic", "client_secret_post"},
+		}
+		for k, want := range lists {
+			got, _ := r.body[k].([]any)
+			if len(got) != len(want) {
+				t.Errorf("%s = %v; want %v", k, got, want)
+				continue
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Errorf("%s = %v; want %v", k, got, want)
+				}
+			}
+		}
+		scopes, _ := r.body["scopes_supported"].([]any)
+		if len(scopes) != len(scopeList) || scopes[0] != "read" {
+			t.Errorf("scopes_supported = %v", scopes)
+		}
+	})
+}
