@@ -115,8 +115,12 @@ func (s *Service) grantRefresh(ctx context.Context, app *model.App, p httpx.Para
 	}
 	var res *issued
 	err = s.Store.Tx(ctx, func(q store.Q) error {
-		if err := q.RevokeToken(ctx, old.ID); err != nil {
+		won, err := q.RevokeTokenOnce(ctx, old.ID)
+		if err != nil {
 			return err
+		}
+		if !won {
+			return invalidGrant("refresh token already used")
 		}
 		res, err = issueIn(ctx, q, app.ID, old.UserID, scopes)
 		return err

@@ -188,3 +188,29 @@ func TestAuthenticateMiddleware(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentRefreshOnlyOneWins refreshes one token from several clients at once:
+// a refresh token is single use, so exactly one request may get a new pair.
+func TestConcurrentRefreshOnlyOneWins(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, testConfig())
+		app := e.registerApp("read", "https://app.example/cb")
+		e.createUser("alice", "alice password", nil)
+		first := e.passwordToken(app, "alice@example.org", "alice password", "read")
+		form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {first.str("refresh_token")}}
+		const racers = 6
+		results := make(chan int, racers)
+		for i := 0; i < racers; i++ {
+			go func() { results <- e.tokenRequest(app, form).status }()
+		}
+		wins := 0
+		for i := 0; i < racers; i++ {
+			if <-results == http.StatusOK {
+				wins++
+			}
+		}
+		if wins != 1 {
+			t.Errorf("%d of %d concurrent refreshes succeeded; want exactly 1", wins, racers)
+		}
+	})
+}

@@ -107,8 +107,19 @@ func (q Q) TokenByRefreshHash(ctx context.Context, refreshHash string) (*model.T
 
 // RevokeToken marks a token revoked; revoking twice is harmless.
 func (q Q) RevokeToken(ctx context.Context, id int64) error {
-	_, err := q.db.ExecContext(ctx, `UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, time.Now().UTC(), id)
-	return wrap(err, "revoke token %d", id)
+	_, err := q.RevokeTokenOnce(ctx, id)
+	return err
+}
+
+// RevokeTokenOnce revokes a token and reports whether this call did it, so that of two
+// concurrent refreshes of one token only one wins.
+func (q Q) RevokeTokenOnce(ctx context.Context, id int64) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, time.Now().UTC(), id)
+	if err != nil {
+		return false, fmt.Errorf("store: revoke token %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, wrap(err, "revoke token %d", id)
 }
 
 // RevokeUserTokens revokes every token of a user (password reset, disabling).
