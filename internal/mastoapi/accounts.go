@@ -198,11 +198,9 @@ func (a *API) relationships(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var ids []int64
-	for _, raw := range p.List("id") {
-		if v, ok := id.Parse(raw); ok {
-			ids = append(ids, v)
-		}
+	ids, err := a.knownAccounts(r, p.List("id"))
+	if err != nil {
+		return err
 	}
 	rels, err := a.Social.Relationships(r.Context(), auth.Account, ids)
 	if err != nil {
@@ -213,6 +211,28 @@ func (a *API) relationships(w http.ResponseWriter, r *http.Request) error {
 		out[i] = a.render.Relationship(rel)
 	}
 	return httpx.OK(w, out)
+}
+
+// knownAccounts keeps the ids of existing, unsuspended accounts, in order: Mastodon
+// leaves the others out of relationship lists.
+func (a *API) knownAccounts(r *http.Request, raw []string) ([]int64, error) {
+	var ids []int64
+	for _, v := range raw {
+		if n, ok := id.Parse(v); ok {
+			ids = append(ids, n)
+		}
+	}
+	found, err := a.Store.AccountsByIDs(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	known := ids[:0]
+	for _, n := range ids {
+		if acc := found[n]; acc != nil && acc.SuspendedAt == nil {
+			known = append(known, n)
+		}
+	}
+	return known, nil
 }
 
 func (a *API) accountStatuses(w http.ResponseWriter, r *http.Request) error {

@@ -26,7 +26,11 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if v == nil && (sp.Offset > 0 || p.Get("resolve") == "true") {
+	resolve, err := p.Bool("resolve", false)
+	if err != nil {
+		return err
+	}
+	if v == nil && (sp.Offset > 0 || resolve) {
 		return httpx.ErrUnauthorized // Mastodon allows anonymous search only without offset or resolve
 	}
 	res, err := a.Social.Search(r.Context(), v, sp)

@@ -34,7 +34,7 @@ func (a *API) postStatus(w http.ResponseWriter, r *http.Request) error {
 }
 
 func postParams(p httpx.Params, idempotencyKey string) (social.PostParams, error) {
-	sensitive, err := p.Bool("sensitive", false)
+	sensitive, err := optBool(p, "sensitive")
 	if err != nil {
 		return social.PostParams{}, err
 	}

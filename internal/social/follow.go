@@ -63,7 +63,7 @@ func (s *Service) acceptFollow(ctx context.Context, q store.Q, f *model.Follow) 
 	if err := q.InsertFollow(ctx, store.Follows, f); err != nil {
 		return err
 	}
-	if err := q.BackfillHomeFeed(ctx, f.AccountID, f.TargetAccountID, backfillCount); err != nil {
+	if err := q.BackfillHomeFeed(ctx, f.AccountID, f.TargetAccountID, f.ShowReblogs, backfillCount); err != nil {
 		return err
 	}
 	return s.notify(ctx, q, f.TargetAccountID, f.AccountID, model.NotifyFollow, nil)

@@ -17,8 +17,8 @@ type PostParams struct {
 	Text           string
 	SpoilerText    string
 	Visibility     model.Visibility // "" means the author's default
-	Sensitive      bool
-	Language       string
+	Sensitive      *bool            // nil means the author's default
+	Language       string           // "" means the author's default
 	InReplyToID    int64
 	ApplicationID  *int64
 	IdempotencyKey string
@@ -58,6 +58,12 @@ func (s *Service) validatePost(p *PostParams, user *model.User) error {
 			p.Visibility = user.DefaultVisibility
 		}
 	}
+	if p.Sensitive == nil {
+		p.Sensitive = new(user != nil && user.DefaultSensitive)
+	}
+	if p.Language == "" && user != nil {
+		p.Language = user.DefaultLanguage
+	}
 	if !p.Visibility.Valid() {
 		return httpx.Unprocessable("Validation failed: Visibility is not included in the list")
 	}
@@ -68,7 +74,7 @@ func (s *Service) validatePost(p *PostParams, user *model.User) error {
 }
 
 func (s *Service) insertPost(ctx context.Context, q store.Q, author *model.Account, p PostParams) (*model.Status, error) {
-	st := &model.Status{AccountID: author.ID, Text: p.Text, SpoilerText: p.SpoilerText, Sensitive: p.Sensitive || p.SpoilerText != "",
+	st := &model.Status{AccountID: author.ID, Text: p.Text, SpoilerText: p.SpoilerText, Sensitive: *p.Sensitive || p.SpoilerText != "",
 		Visibility: p.Visibility, Local: true, ApplicationID: p.ApplicationID}
 	if p.Language != "" {
 		st.Language = &p.Language
@@ -174,10 +180,18 @@ func (s *Service) Delete(ctx context.Context, actor *model.Account, statusID int
 		if err != nil {
 			return orNotFound(err)
 		}
-		if st.AccountID != actor.ID || st.ReblogOfID != nil {
+		if st.AccountID != actor.ID {
 			return ErrNotFound // others' statuses answer 404 like invisible ones, as Mastodon does
 		}
-		return q.DeleteStatus(ctx, st)
+		if err := q.DeleteStatus(ctx, st); err != nil || st.ReblogOfID == nil {
+			return err
+		}
+		// Deleting one's boost is undoing it (Mastodon allows both ways).
+		original, err := q.StatusByID(ctx, *st.ReblogOfID)
+		if err != nil {
+			return orNotFound(err)
+		}
+		return q.DeleteNotificationsFor(ctx, original.AccountID, actor.ID, model.NotifyReblog, &original.ID)
 	})
 	if err != nil {
 		return nil, err

@@ -56,7 +56,7 @@ func (s *Service) Search(ctx context.Context, viewer *model.Account, p SearchPar
 // searchAccounts matches handles (user, @user, user@domain) and display names.
 func (s *Service) searchAccounts(ctx context.Context, viewer *model.Account, q string, p SearchParams) ([]*model.Account, error) {
 	username, domain, _ := strings.Cut(strings.TrimPrefix(q, "@"), "@")
-	if domain == s.Config.LocalDomain {
+	if strings.EqualFold(domain, s.Config.LocalDomain) || strings.EqualFold(domain, s.Config.WebDomain) {
 		domain = ""
 	}
 	followingOnly := p.FollowingOnly && viewer != nil

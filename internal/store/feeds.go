@@ -33,11 +33,16 @@ func (q Q) AddToHomeFeeds(ctx context.Context, statusID int64, accountIDs []int6
 	return nil
 }
 
-// BackfillHomeFeed adds a newly followed account's recent statuses to accountID's feed.
-func (q Q) BackfillHomeFeed(ctx context.Context, accountID, followedID int64, limit int) error {
+// BackfillHomeFeed adds a newly followed account's recent statuses to accountID's feed,
+// filtered as fan-out filters new ones: no direct messages, boosts only when the follow
+// shows them, replies only to the author, the follower or accounts the follower follows.
+func (q Q) BackfillHomeFeed(ctx context.Context, accountID, followedID int64, showReblogs bool, limit int) error {
 	_, err := q.db.ExecContext(ctx, `INSERT INTO home_feeds (account_id, status_id)
 		SELECT $1, s.id FROM statuses s WHERE s.account_id = $2 AND s.visibility IN ('public', 'unlisted', 'private')
-		ORDER BY s.id DESC LIMIT $3 ON CONFLICT DO NOTHING`, accountID, followedID, limit)
+		AND ($3 OR s.reblog_of_id IS NULL)
+		AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id IN (s.account_id, $1)
+			OR EXISTS (SELECT 1 FROM follows f WHERE f.account_id = $1 AND f.target_account_id = s.in_reply_to_account_id))
+		ORDER BY s.id DESC LIMIT $4 ON CONFLICT DO NOTHING`, accountID, followedID, showReblogs, limit)
 	return wrap(err, "backfill feed of %d", accountID)
 }
 
@@ -68,7 +73,9 @@ func (q Q) HomeTimeline(ctx context.Context, accountID int64, p Page) ([]*model.
 	return q.homeBeyondFeed(ctx, accountID, p, out)
 }
 
-// homeBeyondFeed fills a short page from statuses older than the oldest feed entry.
+// homeBeyondFeed fills a short page from statuses older than the oldest feed entry,
+// choosing them by the rules fan-out applies (boosts only where the follow shows them,
+// replies only to the author, the viewer or accounts the viewer follows).
 func (q Q) homeBeyondFeed(ctx context.Context, accountID int64, p Page, got []*model.Status) ([]*model.Status, error) {
 	var oldest int64
 	if err := q.db.QueryRowContext(ctx, `SELECT COALESCE(MIN(status_id), 0) FROM home_feeds WHERE account_id = $1`, accountID).Scan(&oldest); err != nil {
@@ -85,7 +92,11 @@ func (q Q) homeBeyondFeed(ctx context.Context, accountID int64, p Page, got []*m
 		bound = p.MaxID
 	}
 	var b builder
-	b.where(`(s.account_id = ? OR s.account_id IN (SELECT f.target_account_id FROM follows f WHERE f.account_id = ?))`, accountID, accountID)
+	b.where(`(s.account_id = ? OR EXISTS (SELECT 1 FROM follows f WHERE f.account_id = ? AND f.target_account_id = s.account_id
+		AND (s.reblog_of_id IS NULL OR f.show_reblogs = ?)
+		AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id IN (s.account_id, ?)
+			OR EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = ? AND rf.target_account_id = s.in_reply_to_account_id))))`,
+		accountID, accountID, true, accountID, accountID)
 	b.visibleTo(accountID)
 	tail := b.page("s.id", Page{MaxID: bound, Limit: p.Limit - len(got)})
 	more, err := q.statuses(ctx, "home timeline beyond feed", b.clause()+tail, b.args...)

@@ -100,8 +100,13 @@ func (q Q) insertStatusTags(ctx context.Context, statusID int64, names []string)
 	return nil
 }
 
-// countNewStatus keeps the denormalised counters Mastodon's entities show.
+// countNewStatus keeps the denormalised counters Mastodon's entities show. As in
+// Mastodon, direct messages are not counted, and replies count on their parent only
+// when public or unlisted, so counts do not reveal statuses a viewer cannot see.
 func (q Q) countNewStatus(ctx context.Context, s *model.Status) error {
+	if s.Visibility == model.Direct {
+		return nil
+	}
 	if _, err := q.db.ExecContext(ctx, `UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = $1 WHERE id = $2`,
 		s.CreatedAt, s.AccountID); err != nil {
 		return fmt.Errorf("store: count status: %w", err)
@@ -110,7 +115,7 @@ func (q Q) countNewStatus(ctx context.Context, s *model.Status) error {
 		_, err := q.db.ExecContext(ctx, `UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = $1`, *s.ReblogOfID)
 		return wrap(err, "count reblog")
 	}
-	if s.InReplyToID != nil {
+	if s.InReplyToID != nil && distributable(s) {
 		_, err := q.db.ExecContext(ctx, `UPDATE statuses SET replies_count = replies_count + 1 WHERE id = $1`, *s.InReplyToID)
 		return wrap(err, "count reply")
 	}
@@ -149,7 +154,16 @@ func (q Q) deleteOneStatus(ctx context.Context, s *model.Status) error {
 	return q.uncountStatus(ctx, s)
 }
 
+// distributable reports whether s is shown beyond its author's followers and mentions.
+func distributable(s *model.Status) bool {
+	return s.Visibility == model.Public || s.Visibility == model.Unlisted
+}
+
+// uncountStatus undoes countNewStatus.
 func (q Q) uncountStatus(ctx context.Context, s *model.Status) error {
+	if s.Visibility == model.Direct {
+		return nil
+	}
 	if _, err := q.db.ExecContext(ctx, `UPDATE accounts SET statuses_count = statuses_count - 1 WHERE id = $1 AND statuses_count > 0`, s.AccountID); err != nil {
 		return fmt.Errorf("store: uncount status: %w", err)
 	}
@@ -157,7 +171,7 @@ func (q Q) uncountStatus(ctx context.Context, s *model.Status) error {
 		_, err := q.db.ExecContext(ctx, `UPDATE statuses SET reblogs_count = reblogs_count - 1 WHERE id = $1 AND reblogs_count > 0`, *s.ReblogOfID)
 		return wrap(err, "uncount reblog")
 	}
-	if s.InReplyToID != nil {
+	if s.InReplyToID != nil && distributable(s) {
 		_, err := q.db.ExecContext(ctx, `UPDATE statuses SET replies_count = replies_count - 1 WHERE id = $1 AND replies_count > 0`, *s.InReplyToID)
 		return wrap(err, "uncount reply")
 	}

@@ -49,7 +49,7 @@ type CredentialAccount struct {
 type Source struct {
 	Privacy             string        `json:"privacy"`
 	Sensitive           bool          `json:"sensitive"`
-	Language            string        `json:"language"`
+	Language            *string       `json:"language"`
 	Note                string        `json:"note"`
 	Fields              []model.Field `json:"fields"`
 	FollowRequestsCount int64         `json:"follow_requests_count"`
@@ -127,7 +127,10 @@ func (r Renderer) Accounts(list []*model.Account) []Account {
 
 // CredentialAccount renders the signed-in member's own account.
 func (r Renderer) CredentialAccount(a *model.Account, u *model.User, followRequests int64) CredentialAccount {
-	lang := u.DefaultLanguage
+	var lang *string
+	if u.DefaultLanguage != "" {
+		lang = &u.DefaultLanguage
+	}
 	return CredentialAccount{
 		Account: r.Account(a),
 		Source: Source{Privacy: string(u.DefaultVisibility), Sensitive: u.DefaultSensitive, Language: lang,
