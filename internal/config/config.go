@@ -36,6 +36,10 @@ type Config struct {
 	SiteTitle          string
 	ContactEmail       string
 	LogLevel           string
+
+	Jobs  JobsConfig  // background queues: settings_jobs.go
+	Mail  MailConfig  // outgoing mail: settings_mail.go
+	Admin AdminConfig // admin console and metrics: settings_admin.go
 }
 
 // BaseURL is the scheme and web host every local URL starts with.

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -18,9 +19,12 @@ type setting struct {
 
 var domainPattern = regexp.MustCompile(`^[a-zA-Z0-9.-]+(:[0-9]{1,5})?$`)
 
-// settings lists every variable tusk reads. DB_HOST and friends are read into the
-// raw map and composed into DatabaseURL by derive.
-var settings = []setting{
+// settings lists every variable tusk reads, by group; each group lives in its own file.
+var settings = slices.Concat(coreSettings, jobsSettings, mailSettings, adminSettings)
+
+// coreSettings are the instance's identity, network, database and posting limits.
+// DB_HOST and friends are read into the raw map and composed into DatabaseURL by derive.
+var coreSettings = []setting{
 	{"LOCAL_DOMAIN", "local-domain", "localhost:3000", "domain in users' handles", func(c *Config, v string) error {
 		c.LocalDomain = strings.ToLower(v)
 		return checkDomain(v)

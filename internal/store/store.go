@@ -161,6 +161,13 @@ func (s *Store) Tx(ctx context.Context, fn func(q Q) error) error {
 	return nil
 }
 
+// SQLTx is the transaction q runs in, or nil outside Store.Tx: job queues use it to
+// enqueue follow-up work in the same transaction as the change that causes it.
+func (q Q) SQLTx() *sql.Tx {
+	tx, _ := q.db.(*sql.Tx)
+	return tx
+}
+
 // Writer returns a Q on the write connection outside a transaction (single statements).
 func (s *Store) Writer() Q { return Q{db: s.write, engine: s.engine, ids: s.ids} }
 
