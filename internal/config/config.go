@@ -116,6 +116,9 @@ func derive(c *Config, raw map[string]string) error {
 		return fmt.Errorf("LOCAL_HTTPS: %w", err)
 	}
 	c.LocalHTTPS = https
+	if c.SingleUserMode {
+		c.Registrations = RegistrationsClosed // one person's instance takes no sign-ups, as Mastodon's
+	}
 	return nil
 }
 

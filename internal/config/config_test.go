@@ -69,3 +69,10 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		}
 	}
 }
+
+func TestSingleUserModeClosesRegistrations(t *testing.T) {
+	c, err := load(t, nil, map[string]string{"SINGLE_USER_MODE": "true", "TUSK_REGISTRATIONS": "open"})
+	if err != nil || c.Registrations != RegistrationsClosed {
+		t.Errorf("single-user mode: Registrations = %q, %v; want closed", c.Registrations, err)
+	}
+}

@@ -80,3 +80,11 @@ func (q Q) CountUsers(ctx context.Context) (int64, error) {
 	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, wrap(err, "count users")
 }
+
+// OwnerAccount is the instance's owner: the first local account with the Owner role,
+// or the first local account when none has it.
+func (q Q) OwnerAccount(ctx context.Context) (*model.Account, error) {
+	a, err := scanAccount(q.db.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts a JOIN users u ON u.account_id = a.id
+		ORDER BY CASE WHEN u.role = $1 THEN 0 ELSE 1 END, a.id LIMIT 1`, model.RoleOwner))
+	return a, notFound(err, "owner account")
+}

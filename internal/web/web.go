@@ -88,6 +88,9 @@ code{background:#eee;padding:.1rem .3rem;border-radius:3px}</style></head>
 func (p *Pages) landing(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
+	if p.Config.SingleUserMode {
+		return p.ownerProfile(w, r.WithContext(ctx))
+	}
 	stats, err := p.Store.Stats(ctx)
 	if err != nil {
 		return err
