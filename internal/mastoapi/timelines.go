@@ -37,13 +37,11 @@ func (a *API) publicTimeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var f store.PublicFilter
-	for key, dst := range map[string]*bool{"local": &f.Local, "remote": &f.Remote, "only_media": &f.OnlyMedia} {
-		if *dst, err = p.Bool(key, false); err != nil {
-			return err
-		}
+	sc, err := scopeParams(p)
+	if err != nil {
+		return err
 	}
-	list, err := a.Social.Public(r.Context(), v, f, page)
+	list, err := a.Social.Public(r.Context(), v, sc, page)
 	if err != nil {
 		return err
 	}
@@ -64,16 +62,27 @@ func (a *API) tagTimeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := store.TagFilter{Any: append([]string{r.PathValue("hashtag")}, p.List("any")...), All: p.List("all"), None: p.List("none")}
-	for key, dst := range map[string]*bool{"local": &f.Local, "remote": &f.Remote, "only_media": &f.OnlyMedia} {
-		if *dst, err = p.Bool(key, false); err != nil {
-			return err
-		}
+	sc, err := scopeParams(p)
+	if err != nil {
+		return err
 	}
+	f := store.TagFilter{Any: append([]string{r.PathValue("hashtag")}, p.List("any")...), All: p.List("all"), None: p.List("none"), Scope: sc}
 	list, err := a.Social.Tag(r.Context(), v, f, page)
 	if err != nil {
 		return err
 	}
 	a.statusLinks(w, r, list)
 	return httpx.OK(w, a.render.Statuses(list, v != nil))
+}
+
+// scopeParams reads local, remote and only_media.
+func scopeParams(p httpx.Params) (store.Scope, error) {
+	var sc store.Scope
+	var err error
+	for key, dst := range map[string]*bool{"local": &sc.Local, "remote": &sc.Remote, "only_media": &sc.OnlyMedia} {
+		if *dst, err = p.Bool(key, false); err != nil {
+			return sc, err
+		}
+	}
+	return sc, nil
 }

@@ -23,8 +23,8 @@ func (s *Service) Home(ctx context.Context, viewer *model.Account, p httpx.Page)
 }
 
 // Public is the public (federated or local) timeline.
-func (s *Service) Public(ctx context.Context, viewer *model.Account, f store.PublicFilter, p httpx.Page) ([]*StatusView, error) {
-	list, err := s.Store.PublicTimeline(ctx, f, storePage(p))
+func (s *Service) Public(ctx context.Context, viewer *model.Account, sc store.Scope, p httpx.Page) ([]*StatusView, error) {
+	list, err := s.Store.PublicTimeline(ctx, sc, storePage(p))
 	if err != nil {
 		return nil, err
 	}

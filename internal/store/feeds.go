@@ -103,23 +103,27 @@ func (q Q) homeBeyondFeed(ctx context.Context, accountID int64, p Page, got []*m
 	return append(got, more...), err
 }
 
-// PublicFilter narrows the public timeline.
-type PublicFilter struct {
+// Scope narrows a public timeline as Mastodon's local, remote and only_media do.
+type Scope struct {
 	Local, Remote, OnlyMedia bool
 }
 
-// PublicTimeline lists public original statuses that are not replies to others.
-func (q Q) PublicTimeline(ctx context.Context, f PublicFilter, p Page) ([]*model.Status, error) {
-	var b builder
-	b.where(`s.visibility = 'public' AND s.reblog_of_id IS NULL AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id)`)
-	if f.Local {
+func (b *builder) scope(sc Scope) {
+	if sc.Local {
 		b.where("s.local = ?", true)
-	} else if f.Remote {
+	} else if sc.Remote {
 		b.where("s.local = ?", false)
 	}
-	if f.OnlyMedia {
+	if sc.OnlyMedia {
 		b.where("1 = 0") // no status carries media until the media issue adds attachments
 	}
+}
+
+// PublicTimeline lists public original statuses that are not replies to others.
+func (q Q) PublicTimeline(ctx context.Context, sc Scope, p Page) ([]*model.Status, error) {
+	var b builder
+	b.where(`s.visibility = 'public' AND s.reblog_of_id IS NULL AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id)`)
+	b.scope(sc)
 	tail := b.page("s.id", p)
 	out, err := q.statuses(ctx, "public timeline", b.clause()+tail, b.args...)
 	return ordered(p, out), err
@@ -128,8 +132,7 @@ func (q Q) PublicTimeline(ctx context.Context, f PublicFilter, p Page) ([]*model
 // TagFilter is the hashtag timeline's query: statuses with any of Any, all of All, none of None.
 type TagFilter struct {
 	Any, All, None []string
-	Local, Remote  bool
-	OnlyMedia      bool
+	Scope
 }
 
 // TagTimeline lists public statuses carrying the tags.
@@ -144,14 +147,7 @@ func (q Q) TagTimeline(ctx context.Context, f TagFilter, p Page) ([]*model.Statu
 	if len(f.None) > 0 {
 		b.where("NOT "+fmt.Sprintf(hasTag, questionMarks(len(f.None))), lowerArgs(f.None)...)
 	}
-	if f.Local {
-		b.where("s.local = ?", true)
-	} else if f.Remote {
-		b.where("s.local = ?", false)
-	}
-	if f.OnlyMedia {
-		b.where("1 = 0") // no status carries media until the media issue adds attachments
-	}
+	b.scope(f.Scope)
 	tail := b.page("s.id", p)
 	out, err := q.statuses(ctx, "tag timeline", b.clause()+tail, b.args...)
 	return ordered(p, out), err

@@ -117,7 +117,7 @@ func TestPaginationWindows(t *testing.T) {
 			{"since_id", store.Page{SinceID: ids[1], Limit: 2}, []int64{ids[4], ids[3]}},
 			{"min_id", store.Page{MinID: ids[1], Limit: 2}, []int64{ids[3], ids[2]}},
 		} {
-			got, err := s.PublicTimeline(ctx, store.PublicFilter{}, tc.page)
+			got, err := s.PublicTimeline(ctx, store.Scope{}, tc.page)
 			if err != nil {
 				t.Fatal(err)
 			}
