@@ -18,6 +18,7 @@ Usage:
   tusk serve   [flags]                 run the instance (applies migrations first)
   tusk migrate [flags]                 apply database migrations and exit
   tusk admin   [flags] accounts ...    operator commands (see: tusk admin --help)
+  tusk bench   timelines [flags]       seed a fresh instance and measure it (see: tusk bench --help)
   tusk version                         print the version and database schema version
 
 Every flag can also be set by the environment variable named in its help;
@@ -51,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return migrate(ctx, rest, stdout, stderr, getenv)
 	case "admin":
 		return adminCommand(ctx, rest, stdout, stderr, getenv)
+	case "bench":
+		return bench(ctx, rest, stdout, stderr, getenv)
 	case "version", "--version":
 		return printVersion(stdout)
 	case "help", "-h", "--help":

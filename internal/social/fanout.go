@@ -16,15 +16,14 @@ func (s *Service) fanOut(ctx context.Context, q store.Q, st *model.Status, menti
 	if err != nil {
 		return err
 	}
-	recipients := []int64{}
-	if isLocal(ctx, q, st.AccountID) {
-		recipients = append(recipients, st.AccountID)
-	}
-	followers, err = s.feedFilter(ctx, q, st, followers, mentionIDs)
+	recipients, err := s.feedFilter(ctx, q, st, followers, mentionIDs)
 	if err != nil {
 		return err
 	}
-	recipients = append(recipients, followers...)
+	if isLocal(ctx, q, st.AccountID) {
+		recipients = append(recipients, st.AccountID)
+	}
+	slices.Sort(recipients) // one lock order for every writer (see store.LocalFollowerIDs)
 	if err := q.AddToHomeFeeds(ctx, st.ID, recipients); err != nil {
 		return err
 	}

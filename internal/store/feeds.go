@@ -63,10 +63,12 @@ func (q Q) TrimHomeFeed(ctx context.Context, accountID int64) error {
 // HomeTimeline returns accountID's home timeline page. It reads the fanned-out feed and,
 // past its end, falls back to merging the statuses of followed accounts.
 func (q Q) HomeTimeline(ctx context.Context, accountID int64, p Page) ([]*model.Status, error) {
+	// Walk the feed's primary key and join each entry to its status: the planners of both
+	// engines then read only the page's rows, however deep the page is.
 	var b builder
-	b.where("s.id IN (SELECT hf.status_id FROM home_feeds hf WHERE hf.account_id = ?)", accountID)
-	tail := b.page("s.id", p)
-	out, err := q.statuses(ctx, "home timeline", b.clause()+tail, b.args...)
+	b.where("hf.account_id = ?", accountID)
+	tail := b.page("hf.status_id", p)
+	out, err := q.statuses(ctx, "home timeline", " JOIN home_feeds hf ON hf.status_id = s.id"+b.clause()+tail, b.args...)
 	if err != nil || len(out) == p.Limit || p.MinID > 0 || p.SinceID > 0 {
 		return ordered(p, out), err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -163,26 +164,28 @@ func (q Q) FollowedBySet(ctx context.Context, table string, targetID int64, acco
 		placeholders(2, len(accounts))+`)`, append([]any{targetID}, int64Args(accounts)...)...)
 }
 
-// LocalFollowerIDs lists the local accounts following accountID.
+// LocalFollowerIDs lists the local accounts following accountID, in ascending order:
+// writers that touch several feeds lock them in this order, so they cannot deadlock.
 func (q Q) LocalFollowerIDs(ctx context.Context, accountID int64) ([]int64, error) {
 	set, err := q.idSet(ctx, "local followers", `SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id
 		WHERE f.target_account_id = $1 AND a.domain = ''`, accountID)
+	return sortedIDs(set), err
+}
+
+func sortedIDs(set map[int64]bool) []int64 {
 	out := make([]int64, 0, len(set))
 	for id := range set {
 		out = append(out, id)
 	}
-	return out, err
+	slices.Sort(out)
+	return out
 }
 
 // NotifyingFollowerIDs lists local followers who asked to be notified of accountID's posts.
 func (q Q) NotifyingFollowerIDs(ctx context.Context, accountID int64) ([]int64, error) {
 	set, err := q.idSet(ctx, "notifying followers", `SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id
 		WHERE f.target_account_id = $1 AND f.notify = $2 AND a.domain = ''`, accountID, true)
-	out := make([]int64, 0, len(set))
-	for id := range set {
-		out = append(out, id)
-	}
-	return out, err
+	return sortedIDs(set), err
 }
 
 // FollowersHidingReblogs returns the followers of accountID who turned its boosts off.
