@@ -48,6 +48,9 @@ func (b *benchFlags) register(fs *flag.FlagSet) {
 }
 
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) > 0 && args[0] == "jobs" {
+		return benchJobs(ctx, args[1:], stdout, stderr, getenv)
+	}
 	if len(args) == 0 || args[0] != "timelines" {
 		fmt.Fprint(stderr, benchUsage)
 		return errors.New("bench: unknown or missing benchmark (want: timelines)")

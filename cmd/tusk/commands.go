@@ -9,9 +9,11 @@ import (
 	"net"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/tuskhq/tusk/internal/admin"
 	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/server"
 	"github.com/tuskhq/tusk/internal/store"
 	"github.com/tuskhq/tusk/internal/version"
@@ -50,12 +52,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return err
 	}
 	defer srv.Close()
+	if err := srv.StartJobs(ctx); err != nil {
+		return err
+	}
+	defer srv.StopJobs(30 * time.Second)
+	if !cfg.Jobs.Web {
+		log.Info("tusk worker is running", "queues", srv.Jobs.Worked(), "database", srv.Store.Engine(), "version", version.Version)
+		<-ctx.Done()
+		return nil
+	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr())
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr(), err)
 	}
 	log.Info("tusk is running", "url", cfg.BaseURL(), "listen", ln.Addr().String(), "database", srv.Store.Engine(),
-		"data_dir", cfg.DataDir, "version", version.Version)
+		"data_dir", cfg.DataDir, "queues", srv.Jobs.Worked(), "version", version.Version)
 	return srv.Serve(ctx, ln)
 }
 
@@ -74,10 +85,15 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: applied %d migration(s); schema version %d\n", st.Engine(), n, st.SchemaVersion())
+	n, err = jobs.Migrate(ctx, st)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: applied %d job queue migration(s)\n", st.Engine(), n)
 	return nil
 }
 
-const adminUsage = `Usage: tusk admin [settings] accounts COMMAND [flags]
+const adminUsage = `Usage: tusk admin [settings] accounts|queues COMMAND [flags]
 
 Account commands:
   create USERNAME --email E [--password P] [--confirmed] [--approve] [--role Owner|Admin|Moderator]
@@ -86,24 +102,36 @@ Account commands:
   approve USERNAME
   delete USERNAME
 
+Queue commands (the queue console; also at /admin/queues on the web):
+  [stats] [--json]
+  jobs [--queue Q] [--state dead|retrying|waiting|scheduled|running|completed] [--limit N] [--json]
+  retry ID | retry --all-dead [--queue Q]
+  delete ID
+  clear-dead [--queue Q]
+  pause QUEUE
+  resume QUEUE
+
 Run "tusk admin accounts COMMAND --help" for a command's flags, and
 "tusk serve --help" for the settings (database, domain) every command reads.
 `
 
 func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	cfg, rest, err := loadConfig("admin [settings] accounts COMMAND", strings.TrimPrefix(adminUsage, "Usage: tusk admin [settings] accounts COMMAND [flags]\n\n"), args, stderr, getenv)
+	cfg, rest, err := loadConfig("admin [settings] accounts|queues COMMAND", strings.TrimPrefix(adminUsage, "Usage: tusk admin [settings] accounts|queues COMMAND [flags]\n\n"), args, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	if len(rest) == 0 || rest[0] != "accounts" {
+	if len(rest) == 0 || (rest[0] != "accounts" && rest[0] != "queues") {
 		fmt.Fprint(stderr, adminUsage)
-		return fmt.Errorf("admin: unknown or missing group (want: accounts)")
+		return fmt.Errorf("admin: unknown or missing group (want: accounts or queues)")
 	}
 	srv, err := server.Open(ctx, cfg, newLogger(cfg, stderr))
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	if rest[0] == "queues" {
+		return admin.Queues(ctx, admin.QueueDeps{Console: srv.Console, Out: stdout}, rest[1:])
+	}
 	return admin.Accounts(ctx, admin.Deps{Store: srv.Store, Config: cfg, Accounts: srv.Accounts, Out: stdout}, rest[1:])
 }
 

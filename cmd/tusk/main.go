@@ -17,7 +17,7 @@ const usage = `tusk: a Mastodon-compatible social network server in one binary.
 Usage:
   tusk serve   [flags]                 run the instance (applies migrations first)
   tusk migrate [flags]                 apply database migrations and exit
-  tusk admin   [flags] accounts ...    operator commands (see: tusk admin --help)
+  tusk admin   [flags] accounts|queues ...  operator commands (see: tusk admin --help)
   tusk bench   timelines [flags]       seed a fresh instance and measure it (see: tusk bench --help)
   tusk version                         print the version and database schema version
 

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/mail"
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/store"
 )
@@ -43,6 +44,8 @@ type Service struct {
 	// PasswordCost is the bcrypt cost for new hashes; 0 means DefaultPasswordCost.
 	// Tests lower it to keep fast.
 	PasswordCost int
+	// Mail queues confirmation, reset and notice mails; nil sends none (tests).
+	Mail *mail.Outbox
 }
 
 // CreateParams describe a new local account and its login.
@@ -54,8 +57,10 @@ type CreateParams struct {
 	AllowReserved bool
 }
 
-// Create validates p and stores the account and its user in one transaction.
-// Invalid input returns a *ValidationError naming every bad field.
+// Create validates p and stores the account and its user in one transaction, which
+// also queues the confirmation mail for an unconfirmed address and the staff notice for
+// an account awaiting approval. Invalid input returns a *ValidationError naming every
+// bad field.
 func (s *Service) Create(ctx context.Context, p CreateParams) (*model.Account, *model.User, error) {
 	if err := s.Validate(ctx, p); err != nil {
 		return nil, nil, err
@@ -94,7 +99,7 @@ func (s *Service) insert(ctx context.Context, a *model.Account, u *model.User) e
 		if err := q.InsertUser(ctx, u); err != nil {
 			return taken(err, "email")
 		}
-		return nil
+		return s.queueSignupMail(ctx, q, a, u)
 	})
 }
 
@@ -200,17 +205,20 @@ func (s *Service) SetPassword(ctx context.Context, userID int64, password string
 	if err != nil {
 		return err
 	}
-	return s.Store.Tx(ctx, func(q store.Q) error {
-		u, err := q.UserByID(ctx, userID)
-		if err != nil {
-			return fmt.Errorf("accounts: set password: %w", err)
-		}
-		u.PasswordHash = hash
-		if err := q.UpdateUser(ctx, u); err != nil {
-			return fmt.Errorf("accounts: set password: %w", err)
-		}
-		return q.RevokeUserTokens(ctx, userID)
-	})
+	return s.Store.Tx(ctx, func(q store.Q) error { return setPasswordHash(ctx, q, userID, hash) })
+}
+
+// setPasswordHash stores a new password hash and revokes the user's tokens, in q's transaction.
+func setPasswordHash(ctx context.Context, q store.Q, userID int64, hash string) error {
+	u, err := q.UserByID(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("accounts: set password: %w", err)
+	}
+	u.PasswordHash = hash
+	if err := q.UpdateUser(ctx, u); err != nil {
+		return fmt.Errorf("accounts: set password: %w", err)
+	}
+	return q.RevokeUserTokens(ctx, userID)
 }
 
 // CanSignIn returns nil when u may sign in and use tokens, or one of ErrUnconfirmed,
@@ -227,4 +235,25 @@ func CanSignIn(u *model.User, a *model.Account) error {
 		return ErrPending
 	}
 	return nil
+}
+
+// SignInRefusal explains, for a sign-in page, why a user with the right password may
+// not sign in there: CanSignIn's reasons, and two-factor authentication, which the
+// server-rendered sign-in pages cannot check yet. It is "" when u may sign in.
+func SignInRefusal(u *model.User, a *model.Account) string {
+	switch err := CanSignIn(u, a); {
+	case errors.Is(err, ErrDisabled):
+		return "This account has been disabled by the server's administrators."
+	case errors.Is(err, ErrSuspended):
+		return "This account has been suspended."
+	case errors.Is(err, ErrUnconfirmed):
+		return "This account's e-mail address has not been confirmed yet."
+	case errors.Is(err, ErrPending):
+		return "This account is waiting for approval by the server's moderators."
+	case err != nil:
+		return "This account may not sign in."
+	case u.OTPEnabled:
+		return "This account uses two-factor authentication, which this sign-in page cannot check yet."
+	}
+	return ""
 }

@@ -119,7 +119,7 @@ func derive(c *Config, raw map[string]string) error {
 	if c.SingleUserMode {
 		c.Registrations = RegistrationsClosed // one person's instance takes no sign-ups, as Mastodon's
 	}
-	return nil
+	return deriveJobs(c)
 }
 
 // composeDatabaseURL builds a postgres URL from Mastodon's separate DB_* variables.

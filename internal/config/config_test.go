@@ -76,3 +76,38 @@ func TestSingleUserModeClosesRegistrations(t *testing.T) {
 		t.Errorf("single-user mode: Registrations = %q, %v; want closed", c.Registrations, err)
 	}
 }
+
+func TestMailSettings(t *testing.T) {
+	c, err := load(t, nil, map[string]string{"LOCAL_DOMAIN": "social.example:8443"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := MailConfig{Port: 587, From: "notifications@social.example", AuthMethod: SMTPAuthPlain,
+		StartTLS: StartTLSAuto, VerifyPeer: true}
+	if c.Mail != want || c.Mail.Configured() {
+		t.Errorf("mail defaults = %+v; want %+v, not configured", c.Mail, want)
+	}
+	c, err = load(t, []string{"--smtp-server", "smtp.example"}, map[string]string{"SMTP_PORT": "465", "SMTP_TLS": "true",
+		"SMTP_ENABLE_STARTTLS": "false", "SMTP_AUTH_METHOD": "LOGIN", "SMTP_OPENSSL_VERIFY_MODE": "none",
+		"SMTP_FROM_ADDRESS": "Tusk <tusk@mail.example>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = MailConfig{Server: "smtp.example", Port: 465, From: "Tusk <tusk@mail.example>", AuthMethod: SMTPAuthLogin,
+		StartTLS: StartTLSNever, TLS: true}
+	if c.Mail != want || !c.Mail.Configured() {
+		t.Errorf("mail = %+v; want %+v, configured", c.Mail, want)
+	}
+}
+
+func TestInvalidMailValuesNameTheVariable(t *testing.T) {
+	for _, tc := range []struct{ env, value string }{
+		{"SMTP_PORT", "0"}, {"SMTP_PORT", "smtp"}, {"SMTP_AUTH_METHOD", "xoauth"}, {"SMTP_ENABLE_STARTTLS", "sometimes"},
+		{"SMTP_TLS", "maybe"}, {"SMTP_OPENSSL_VERIFY_MODE", "client_once"}, {"SMTP_FROM_ADDRESS", "nobody"},
+	} {
+		_, err := load(t, nil, map[string]string{tc.env: tc.value})
+		if err == nil || !strings.Contains(err.Error(), tc.env) {
+			t.Errorf("%s=%q: error %v; want one naming %s", tc.env, tc.value, err, tc.env)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/model"
+	"github.com/tuskhq/tusk/internal/webform"
 )
 
 // oob is the redirect URI that asks for the code to be shown instead of redirected.
@@ -58,7 +59,7 @@ func (s *Service) createApp(w http.ResponseWriter, r *http.Request) error {
 	if len(problems) > 0 {
 		return httpx.Unprocessable("Validation failed: %s", strings.Join(problems, ", "))
 	}
-	app.ClientID, app.ClientSecret = randomSecret(), randomSecret()
+	app.ClientID, app.ClientSecret = webform.RandomSecret(), webform.RandomSecret()
 	if err := s.Store.Writer().InsertApp(r.Context(), app); err != nil {
 		return err
 	}

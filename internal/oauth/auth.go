@@ -22,12 +22,26 @@ type Auth struct {
 	App     *model.App
 	User    *model.User
 	Account *model.Account
+	// refusal is set when the user may not act yet: the address is unconfirmed or the
+	// account awaits approval. Such a token is answered with 403, as Mastodon does,
+	// except where a handler asks for it (RequireUserAwaitingConfirmation).
+	refusal error
 }
 
 type authKey struct{}
 
-// FromContext returns the request's Auth, or nil when it carries no token.
+// FromContext returns the request's Auth, or nil when it carries no token or one whose
+// user may not act yet.
 func FromContext(ctx context.Context) *Auth {
+	a := anyAuth(ctx)
+	if a != nil && a.refusal != nil {
+		return nil
+	}
+	return a
+}
+
+// anyAuth returns the request's Auth, refused or not.
+func anyAuth(ctx context.Context) *Auth {
 	a, _ := ctx.Value(authKey{}).(*Auth)
 	return a
 }
@@ -121,7 +135,11 @@ func (s *Service) lookup(ctx context.Context, secret string) (*Auth, error) {
 		}
 	}
 	if t.UserID != nil {
-		if auth.User, auth.Account, err = s.signInUser(ctx, *t.UserID); err != nil {
+		auth.User, auth.Account, err = s.signInUser(ctx, *t.UserID)
+		if errors.Is(err, accounts.ErrUnconfirmed) || errors.Is(err, accounts.ErrPending) {
+			auth.refusal, err = err, nil
+		}
+		if err != nil {
 			return nil, notFoundAsInvalid(err)
 		}
 	}
@@ -135,8 +153,9 @@ func notFoundAsInvalid(err error) error {
 	return fmt.Errorf("oauth: authenticate: %w", err)
 }
 
-// signInUser loads a user and its account, failing with errInvalidToken when the
-// user may not sign in (unconfirmed, pending, disabled, suspended).
+// signInUser loads a user and its account. A user whose address is unconfirmed or
+// who awaits approval comes back with accounts.ErrUnconfirmed or ErrPending; one who
+// is disabled or suspended fails with errInvalidToken.
 func (s *Service) signInUser(ctx context.Context, userID int64) (*model.User, *model.Account, error) {
 	u, err := s.Store.UserByID(ctx, userID)
 	if err != nil {
@@ -146,10 +165,26 @@ func (s *Service) signInUser(ctx context.Context, userID int64) (*model.User, *m
 	if err != nil {
 		return nil, nil, err
 	}
-	if accounts.CanSignIn(u, a) != nil {
+	switch err := accounts.CanSignIn(u, a); {
+	case errors.Is(err, accounts.ErrUnconfirmed), errors.Is(err, accounts.ErrPending):
+		return u, a, err
+	case err != nil:
 		return nil, nil, errInvalidToken
 	}
 	return u, a, nil
+}
+
+// Mastodon's answers to a token whose user may not act yet.
+var (
+	errUnconfirmedLogin = &httpx.Error{Code: http.StatusForbidden, Msg: "Your login is missing a confirmed e-mail address"}
+	errPendingLogin     = &httpx.Error{Code: http.StatusForbidden, Msg: "Your login is currently pending approval"}
+)
+
+func refusalError(err error) error {
+	if errors.Is(err, accounts.ErrUnconfirmed) {
+		return errUnconfirmedLogin
+	}
+	return errPendingLogin
 }
 
 // errUserRequired answers an app-only token on an endpoint that acts for a user.
@@ -172,7 +207,32 @@ func RequireUser(r *http.Request, scope string) (*Auth, error) {
 // RequireApp returns the request's Auth for any token, user or app-only, that grants
 // scope. No token is 401, a token without the scope 403.
 func RequireApp(r *http.Request, scope string) (*Auth, error) {
-	a := FromContext(r.Context())
+	a, err := requireScope(r, scope)
+	if err != nil {
+		return nil, err
+	}
+	if a.refusal != nil {
+		return nil, refusalError(a.refusal)
+	}
+	return a, nil
+}
+
+// RequireUserAwaitingConfirmation is RequireUser that also accepts a user whose
+// address is unconfirmed or who awaits approval: for resending the confirmation mail.
+func RequireUserAwaitingConfirmation(r *http.Request, scope string) (*Auth, error) {
+	a, err := requireScope(r, scope)
+	if err != nil {
+		return nil, err
+	}
+	if a.User == nil {
+		return nil, errUserRequired
+	}
+	return a, nil
+}
+
+// requireScope returns the request's Auth, refused or not, when it grants scope.
+func requireScope(r *http.Request, scope string) (*Auth, error) {
+	a := anyAuth(r.Context())
 	if a == nil {
 		return nil, httpx.ErrUnauthorized
 	}
@@ -185,7 +245,7 @@ func RequireApp(r *http.Request, scope string) (*Auth, error) {
 // Optional is for endpoints open to anonymous callers: it returns nil, nil without a
 // token, the Auth when the token grants scope, and 403 when it does not.
 func Optional(r *http.Request, scope string) (*Auth, error) {
-	if FromContext(r.Context()) == nil {
+	if anyAuth(r.Context()) == nil {
 		return nil, nil
 	}
 	return RequireApp(r, scope)

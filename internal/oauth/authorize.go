@@ -13,6 +13,7 @@ import (
 
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/store"
+	"github.com/tuskhq/tusk/internal/webform"
 )
 
 // codeLifetime is how long an authorization code may wait to be exchanged.
@@ -109,7 +110,7 @@ func (s *Service) authorizeSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, http.StatusBadRequest, "The form could not be read.")
 		return
 	}
-	if !csrfOK(r) {
+	if !s.csrf().Valid(r) {
 		s.renderError(w, http.StatusForbidden, "This form has expired or was not sent from this site. Go back, reload the page and try again.")
 		return
 	}
@@ -142,7 +143,7 @@ func (s *Service) authorizeSubmit(w http.ResponseWriter, r *http.Request) {
 
 // newCode stores a fresh authorization code by its hash and returns the code.
 func (s *Service) newCode(ctx context.Context, req *authRequest, userID int64) (string, error) {
-	code := randomSecret()
+	code := webform.RandomSecret()
 	err := s.Store.Writer().InsertAuthCode(ctx, HashSecret(code), &model.AuthCode{
 		AppID: req.app.ID, UserID: userID, RedirectURI: req.redirectURI, Scopes: req.scopes,
 		CodeChallenge: req.challenge, CodeChallengeMethod: req.challMeth,

@@ -12,6 +12,7 @@ import (
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/store"
+	"github.com/tuskhq/tusk/internal/webform"
 )
 
 // grantCode exchanges an authorization code. The code is deleted before it is
@@ -54,7 +55,7 @@ func pkceMatches(c *model.AuthCode, verifier string) bool {
 		return false
 	}
 	sum := sha256.Sum256([]byte(verifier))
-	return secretsEqual(base64.RawURLEncoding.EncodeToString(sum[:]), c.CodeChallenge)
+	return webform.SecretsEqual(base64.RawURLEncoding.EncodeToString(sum[:]), c.CodeChallenge)
 }
 
 // grantClient issues an app-only token.
@@ -131,7 +132,8 @@ func (s *Service) grantRefresh(ctx context.Context, app *model.App, p httpx.Para
 // userMaySignIn turns a user who may no longer sign in into invalid_grant.
 func (s *Service) userMaySignIn(ctx context.Context, userID int64) error {
 	_, _, err := s.signInUser(ctx, userID)
-	if errors.Is(err, errInvalidToken) || errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, errInvalidToken) || errors.Is(err, store.ErrNotFound) ||
+		errors.Is(err, accounts.ErrUnconfirmed) || errors.Is(err, accounts.ErrPending) {
 		return invalidGrant("the user may not sign in")
 	}
 	return err

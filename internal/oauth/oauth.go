@@ -28,6 +28,7 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/apps", s.api(s.createApp))
 	mux.Handle("GET /api/v1/apps/verify_credentials", s.api(s.verifyApp))
 	mux.Handle("POST /api/v1/accounts", s.api(s.signUp))
+	mux.Handle("POST /api/v1/emails/confirmations", s.api(s.resendConfirmation))
 	mux.Handle("GET /.well-known/oauth-authorization-server", s.api(s.metadata))
 	mux.Handle("GET /oauth/authorize", http.HandlerFunc(s.authorizePage))
 	mux.Handle("POST /oauth/authorize", s.crossOriginProtection().Handler(http.HandlerFunc(s.authorizeSubmit)))

@@ -108,27 +108,8 @@ func (s *Service) signIn(ctx context.Context, email, password string) (u *model.
 	if err != nil {
 		return nil, "", err
 	}
-	if msg := signInRefusal(u, a); msg != "" {
+	if msg := accounts.SignInRefusal(u, a); msg != "" {
 		return nil, msg, nil
 	}
 	return u, "", nil
-}
-
-// signInRefusal explains why a user with the right password may not sign in.
-func signInRefusal(u *model.User, a *model.Account) string {
-	switch err := accounts.CanSignIn(u, a); {
-	case errors.Is(err, accounts.ErrDisabled):
-		return "This account has been disabled by the server's administrators."
-	case errors.Is(err, accounts.ErrSuspended):
-		return "This account has been suspended."
-	case errors.Is(err, accounts.ErrUnconfirmed):
-		return "This account's e-mail address has not been confirmed yet."
-	case errors.Is(err, accounts.ErrPending):
-		return "This account is waiting for approval by the server's moderators."
-	case err != nil:
-		return "This account may not sign in."
-	case u.OTPEnabled:
-		return "This account uses two-factor authentication, which this sign-in page cannot check yet."
-	}
-	return ""
 }

@@ -17,7 +17,9 @@ var errRegistrationsClosed = &httpx.Error{Code: http.StatusForbidden, Msg: "This
 const maxReason = 1000
 
 // signUp serves POST /api/v1/accounts: an app with write:accounts registers a new
-// member and receives a token acting for them.
+// member and receives a token acting for them. The account starts unconfirmed; its
+// creation queues the confirmation mail (and, in approval mode, the staff notice) in
+// the same transaction. Until the address is confirmed the token is answered with 403.
 func (s *Service) signUp(w http.ResponseWriter, r *http.Request) error {
 	auth, err := RequireApp(r, "write:accounts")
 	if err != nil {
@@ -55,10 +57,9 @@ func (s *Service) signUpParams(r *http.Request, p httpx.Params) (accounts.Create
 		Username: p.String("username"), Email: strings.TrimSpace(p.String("email")),
 		Password: p.String("password"), Locale: p.String("locale"),
 		Reason: strings.TrimSpace(p.String("reason")),
-		// Until tusk sends confirmation mail, new members are confirmed at once so they
-		// can sign in; approval mode still holds them back until an admin approves.
-		Confirmed: true,
-		Approved:  !approval,
+		// As on Mastodon, a new member confirms the address through the mailed link
+		// before the token works; approval mode also waits for an admin.
+		Approved: !approval,
 	}
 	v := &accounts.ValidationError{}
 	if agreed, _ := p.Bool("agreement", false); !agreed {
@@ -90,4 +91,31 @@ func writeInvalid(w http.ResponseWriter, err error) error {
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": v.Error(), "details": v.Details()})
+}
+
+// errAlreadyConfirmed answers a resend for an address that needs no confirmation.
+var errAlreadyConfirmed = &httpx.Error{Code: http.StatusForbidden,
+	Msg: "This method is only available while the e-mail is awaiting confirmation"}
+
+// resendConfirmation serves POST /api/v1/emails/confirmations: a member who signed up
+// through an app and has not confirmed yet asks for the mail again, optionally to a
+// corrected address ("email"). Only such members hold tokens before confirming, since
+// every sign-in refuses unconfirmed addresses.
+func (s *Service) resendConfirmation(w http.ResponseWriter, r *http.Request) error {
+	auth, err := RequireUserAwaitingConfirmation(r, "write:accounts")
+	if err != nil {
+		return err
+	}
+	p, err := httpx.ParseParams(w, r)
+	if err != nil {
+		return err
+	}
+	err = s.Accounts.ResendConfirmation(r.Context(), auth.User.ID, p.String("email"))
+	if errors.Is(err, accounts.ErrAlreadyConfirmed) {
+		return errAlreadyConfirmed
+	}
+	if err != nil {
+		return writeInvalid(w, err)
+	}
+	return httpx.OK(w, map[string]any{})
 }

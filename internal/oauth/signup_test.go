@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/store"
@@ -46,16 +47,35 @@ func TestSignUp(t *testing.T) {
 				if r.str("token_type") != "Bearer" || r.str("scope") != "read write" {
 					t.Errorf("sign-up token: %s", r.raw)
 				}
-				want := http.StatusUnauthorized
+				// As on Mastodon, the token is refused with 403 until the address is confirmed.
+				token := r.str("access_token")
+				me := e.get("/test/me", token)
+				if me.status != http.StatusForbidden || me.str("error") != "Your login is missing a confirmed e-mail address" {
+					t.Errorf("unconfirmed member's token: %d %s; want 403", me.status, me.raw)
+				}
+				if g := e.tokenRequest(app, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {r.str("refresh_token")}}); g.status != http.StatusBadRequest || g.str("error") != "invalid_grant" {
+					t.Errorf("refresh before confirming: %d %s; want 400 invalid_grant", g.status, g.raw)
+				}
+				if g := e.passwordToken(app, "newbie@example.org", "sign-up password", "read"); g.status != http.StatusBadRequest || g.str("error") != "invalid_grant" {
+					t.Errorf("password grant before confirming: %d %s; want 400 invalid_grant", g.status, g.raw)
+				}
+				ctx := context.Background()
+				u, err := st.UserByEmail(ctx, "newbie@example.org")
+				if err != nil || u.SignupReason != "I like tusks" || u.Locale != "en" || u.ConfirmedAt != nil {
+					t.Fatalf("stored user: %+v, %v", u, err)
+				}
+				now := time.Now()
+				u.ConfirmedAt = &now
+				if err := st.Writer().UpdateUser(ctx, u); err != nil {
+					t.Fatal(err)
+				}
+				me = e.get("/test/me", token)
+				wantStatus, wantError := http.StatusForbidden, "Your login is currently pending approval"
 				if tt.canLogIn {
-					want = http.StatusOK
+					wantStatus, wantError = http.StatusOK, ""
 				}
-				if me := e.get("/test/me", r.str("access_token")); me.status != want {
-					t.Errorf("new member's token: %d %s; want %d", me.status, me.raw, want)
-				}
-				u, err := st.UserByEmail(context.Background(), "newbie@example.org")
-				if err != nil || u.SignupReason != "I like tusks" || u.Locale != "en" {
-					t.Errorf("stored user: %+v, %v", u, err)
+				if me.status != wantStatus || me.str("error") != wantError {
+					t.Errorf("confirmed member's token: %d %s; want %d %q", me.status, me.raw, wantStatus, wantError)
 				}
 			})
 		})

@@ -2,10 +2,7 @@ package oauth
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -15,6 +12,7 @@ import (
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/store"
+	"github.com/tuskhq/tusk/internal/webform"
 )
 
 // HashSecret is how token and code secrets are stored: hex SHA-256. The secrets are
@@ -24,17 +22,6 @@ func HashSecret(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// randomSecret returns 32 random bytes, base64url-encoded.
-func randomSecret() string {
-	b := make([]byte, 32)
-	rand.Read(b) // never fails; see crypto/rand
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func secretsEqual(a, b string) bool {
-	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
-}
-
 // IssueToken creates an access token for an app, acting for userID or, when it is nil,
 // for the app alone. User tokens come with a refresh token; app tokens do not.
 func (s *Service) IssueToken(ctx context.Context, appID int64, userID *int64, scopes []string) (token, refresh string, t *model.Token, err error) {
@@ -42,9 +29,9 @@ func (s *Service) IssueToken(ctx context.Context, appID int64, userID *int64, sc
 }
 
 func insertToken(ctx context.Context, q store.Q, appID int64, userID *int64, scopes []string) (string, string, *model.Token, error) {
-	token, refresh, refreshHash := randomSecret(), "", ""
+	token, refresh, refreshHash := webform.RandomSecret(), "", ""
 	if userID != nil {
-		refresh = randomSecret()
+		refresh = webform.RandomSecret()
 		refreshHash = HashSecret(refresh)
 	}
 	t := &model.Token{AppID: &appID, UserID: userID, Scopes: scopes}
@@ -130,7 +117,7 @@ func (s *Service) authenticateClient(ctx context.Context, r *http.Request, p htt
 	if err != nil {
 		return nil, fmt.Errorf("oauth: authenticate client: %w", err)
 	}
-	if !secretsEqual(app.ClientSecret, secret) {
+	if !webform.SecretsEqual(app.ClientSecret, secret) {
 		return nil, errInvalidClient
 	}
 	return app, nil

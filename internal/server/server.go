@@ -12,12 +12,18 @@ import (
 	"time"
 
 	"github.com/tuskhq/tusk/internal/accounts"
+	"github.com/tuskhq/tusk/internal/authpages"
 	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/console"
+	"github.com/tuskhq/tusk/internal/jobs"
+	"github.com/tuskhq/tusk/internal/mail"
 	"github.com/tuskhq/tusk/internal/mastoapi"
+	"github.com/tuskhq/tusk/internal/metrics"
 	"github.com/tuskhq/tusk/internal/oauth"
 	"github.com/tuskhq/tusk/internal/social"
 	"github.com/tuskhq/tusk/internal/store"
 	"github.com/tuskhq/tusk/internal/web"
+	"github.com/tuskhq/tusk/internal/websession"
 )
 
 // Server is a whole tusk instance.
@@ -28,6 +34,10 @@ type Server struct {
 	Social   *social.Service
 	Accounts *accounts.Service
 	OAuth    *oauth.Service
+	Jobs     *jobs.Service
+	Console  *console.Service
+	Sessions *websession.Service
+	Metrics  *metrics.Metrics
 	mux      *http.ServeMux
 	handler  http.Handler
 }
@@ -46,27 +56,57 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 	if applied > 0 {
 		log.Info("database migrated", "engine", st.Engine(), "applied", applied, "schema", st.SchemaVersion())
 	}
-	return Wire(cfg, log, st), nil
+	if n, err := jobs.Migrate(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("job queue tables migrated", "applied", n)
+	}
+	s, err := wire(cfg, log, st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // OpenStore opens the configured database without migrating it.
 func OpenStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
-	return store.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath(), store.Options{Pool: cfg.DBPool})
+	return store.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath(), store.Options{Pool: jobs.PoolSize(cfg)})
 }
 
-// Wire builds the services and routes over an open, migrated store.
+// Wire builds the services and routes over an open, migrated store (River's tables
+// included, see jobs.Migrate). It panics where Open would fail: for tests.
 func Wire(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
+	s, err := wire(cfg, log, st)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error) {
 	s := &Server{Config: cfg, Log: log, Store: st}
 	s.Social = &social.Service{Store: st, Config: cfg, Log: log}
 	s.Accounts = &accounts.Service{Store: st, Config: cfg}
 	s.OAuth = &oauth.Service{Store: st, Config: cfg, Accounts: s.Accounts, Log: log}
+	reg := jobs.NewRegistry()
+	s.registerWorkers(reg)
+	s.wireConsole(reg)
+	var err error
+	if s.Jobs, err = jobs.New(st, cfg, log, reg); err != nil {
+		return nil, err
+	}
+	s.Accounts.Mail = &mail.Outbox{Jobs: s.Jobs, Config: cfg}
 	mux := http.NewServeMux()
 	s.OAuth.Routes(mux)
 	mastoapi.New(s.Social, st, cfg, log).Routes(mux)
+	s.consoleRoutes(mux)
+	(&authpages.Pages{Accounts: s.Accounts, Sessions: s.Sessions, Config: cfg, Log: log}).Routes(mux)
 	web.New(st, cfg, log).Routes(mux)
 	s.mux = mux
-	s.handler = logRequests(log, cors(s.OAuth.Authenticate(mux)))
-	return s
+	s.handler = logRequests(log, cors(s.serveMetrics(s.OAuth.Authenticate(s.Metrics.Instrument(mux)))))
+	return s, nil
 }
 
 // Route reports the pattern that serves r ("/" is the catch-all 404): for coverage tests.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tuskhq/tusk/internal/accounts"
 	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/server"
 	"github.com/tuskhq/tusk/internal/store"
@@ -56,6 +57,9 @@ func Start(t testing.TB, engine store.Engine, configure func(*config.Config)) *I
 		configure(&cfg)
 	}
 	st := storetest.Open(t, engine)
+	if _, err := jobs.Migrate(context.Background(), st); err != nil {
+		t.Fatalf("migrate job tables: %v", err)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := server.Wire(cfg, log, st)
 	hs := httptest.NewUnstartedServer(srv.Handler())

@@ -1,0 +1,103 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/store"
+)
+
+// The periodic jobs. River's leader (one process among all that work queues) inserts
+// them on schedule into the scheduler queue; unique by period, so even a change of leader
+// mid-interval cannot run one twice in the same interval.
+//
+// Publishing due scheduled statuses and expiring polls join this list with the client API
+// features they serve. Notifications need no pruning: they reference their status with
+// ON DELETE CASCADE, so none outlives it.
+
+// CleanOAuthArgs deletes dead OAuth tokens and expired authorization codes.
+type CleanOAuthArgs struct{}
+
+// Kind names the job.
+func (CleanOAuthArgs) Kind() string { return "clean_oauth" }
+
+// TrimFeedsArgs trims home feeds past their cap and drops entries of deleted statuses.
+type TrimFeedsArgs struct{}
+
+// Kind names the job.
+func (TrimFeedsArgs) Kind() string { return "trim_home_feeds" }
+
+func periodicJobs(jc config.JobsConfig, reg *Registry) []*river.PeriodicJob {
+	every := func(d time.Duration, args river.JobArgs) *river.PeriodicJob {
+		opts := &river.InsertOpts{Queue: Scheduler, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: d}}
+		return river.NewPeriodicJob(river.PeriodicInterval(d),
+			func() (river.JobArgs, *river.InsertOpts) { return args, opts },
+			&river.PeriodicJobOpts{ID: args.Kind(), RunOnStart: true})
+	}
+	var out []*river.PeriodicJob
+	if jc.CleanTokensEvery > 0 {
+		out = append(out, every(jc.CleanTokensEvery, CleanOAuthArgs{}))
+	}
+	if jc.TrimFeedsEvery > 0 {
+		out = append(out, every(jc.TrimFeedsEvery, TrimFeedsArgs{}))
+	}
+	for _, p := range reg.periodic {
+		out = append(out, every(p.every, p.args))
+	}
+	return out
+}
+
+// registerScheduled adds the periodic jobs' workers unless reg already has them.
+func registerScheduled(reg *Registry, st *store.Store) {
+	if !reg.has(CleanOAuthArgs{}.Kind()) {
+		Register(reg, &cleanOAuth{st: st})
+	}
+	if !reg.has(TrimFeedsArgs{}.Kind()) {
+		Register(reg, &trimFeeds{st: st})
+	}
+}
+
+type cleanOAuth struct {
+	river.WorkerDefaults[CleanOAuthArgs]
+	st *store.Store
+}
+
+func (w *cleanOAuth) Work(ctx context.Context, _ *river.Job[CleanOAuthArgs]) error {
+	tokens, codes, err := w.st.Writer().CleanOAuth(ctx, time.Now())
+	if err != nil {
+		return err
+	}
+	return river.RecordOutput(ctx, map[string]int64{"tokens": tokens, "codes": codes})
+}
+
+type trimFeeds struct {
+	river.WorkerDefaults[TrimFeedsArgs]
+	st *store.Store
+}
+
+func (w *trimFeeds) Work(ctx context.Context, _ *river.Job[TrimFeedsArgs]) error {
+	trimmed := 0
+	for {
+		ids, err := w.st.OversizedHomeFeeds(ctx, 500)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := w.st.Writer().TrimHomeFeed(ctx, id); err != nil {
+				return err
+			}
+		}
+		trimmed += len(ids)
+		if len(ids) < 500 {
+			break
+		}
+	}
+	pruned, err := w.st.Writer().PruneOrphanFeedEntries(ctx)
+	if err != nil {
+		return err
+	}
+	return river.RecordOutput(ctx, map[string]int64{"feeds_trimmed": int64(trimmed), "entries_pruned": pruned})
+}

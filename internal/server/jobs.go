@@ -1,0 +1,26 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/tuskhq/tusk/internal/jobs"
+)
+
+// registerWorkers adds the worker of every job kind tusk has. Workers may refer to s's
+// services: they run only after Open returns.
+func (s *Server) registerWorkers(reg *jobs.Registry) {
+	// Each feature registers its kinds here.
+	jobs.Register(reg, s.mailWorker())
+}
+
+// StartJobs starts working the queues this process's role works (none for web only).
+func (s *Server) StartJobs(ctx context.Context) error { return s.Jobs.Start(ctx) }
+
+// StopJobs lets running jobs finish for up to grace, then cancels them; a cancelled job
+// runs again later.
+func (s *Server) StopJobs(grace time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	return s.Jobs.Stop(ctx)
+}

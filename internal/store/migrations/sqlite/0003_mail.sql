@@ -1,0 +1,16 @@
+-- Single-use secrets sent by mail (confirmation, password reset, e-mail change). The link
+-- holds a random secret; the table keeps only its SHA-256. email is the address the
+-- link was sent to: a confirmation or reset is honoured only while it still matters for
+-- that address, and an e-mail change applies exactly the address that was confirmed.
+CREATE TABLE user_tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  email TEXT NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  expires_at TIMESTAMP NOT NULL,
+  used_at TIMESTAMP NULL
+);
+CREATE INDEX user_tokens_user ON user_tokens (user_id, kind);
+CREATE INDEX user_tokens_expires ON user_tokens (expires_at);
