@@ -24,26 +24,9 @@ func (s *Service) fanOut(ctx context.Context, q store.Q, st *model.Status, menti
 		recipients = append(recipients, st.AccountID)
 	}
 	slices.Sort(recipients) // one lock order for every writer (see store.LocalFollowerIDs)
-	if err := q.AddToHomeFeeds(ctx, st.ID, recipients); err != nil {
-		return err
-	}
-	return trimSome(ctx, q, st.ID, recipients)
-}
-
-// trimEvery spreads feed trimming over posts: each feed is trimmed on about one in
-// trimEvery of the statuses it receives, so a feed stays near store.HomeFeedCap entries
-// without a background sweep over every feed.
-const trimEvery = 32
-
-func trimSome(ctx context.Context, q store.Q, statusID int64, recipients []int64) error {
-	for _, r := range recipients {
-		if (uint64(statusID>>16)+uint64(r))%trimEvery == 0 {
-			if err := q.TrimHomeFeed(ctx, r); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	// Feeds grow past their cap between runs of the periodic trim job (jobs.TrimFeedsArgs):
+	// trimming here would double the cost of every post.
+	return q.AddToHomeFeeds(ctx, st.ID, recipients)
 }
 
 func isLocal(ctx context.Context, q store.Q, accountID int64) bool {
