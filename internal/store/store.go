@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	"modernc.org/sqlite"
 
 	"github.com/tuskhq/tusk/internal/id"
 )
@@ -104,6 +104,15 @@ func openPostgres(url string, o Options) (*Store, error) {
 const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
 	"&_pragma=foreign_keys(ON)&_time_format=sqlite"
 
+// openSQLiteDB opens a pool whose connections keep their compiled statements.
+func openSQLiteDB(dsn string) (*sql.DB, error) {
+	base, err := sqlite.NewConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(cachingConnector{base: base}), nil
+}
+
 func openSQLite(path string, o Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("store: create data dir: %w", err)
@@ -111,13 +120,13 @@ func openSQLite(path string, o Options) (*Store, error) {
 	dsn := "file:" + path + "?" + sqlitePragmas
 	// The writer gets a 64 MiB page cache (allocated only as pages are used): fan-out
 	// writes land on many feeds' pages, and re-reading them from the OS costs a syscall each.
-	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=cache_size(-65536)")
+	write, err := openSQLiteDB(dsn + "&_txlock=immediate&_pragma=cache_size(-65536)")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
 	// One writer: SQLite serializes writes anyway; queueing them in Go avoids busy errors.
 	write.SetMaxOpenConns(1)
-	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(ON)")
+	read, err := openSQLiteDB(dsn + "&_pragma=query_only(ON)")
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
