@@ -5,7 +5,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"reflect"
-	"strings"
 	"sync"
 )
 
@@ -44,11 +43,9 @@ type cachingConn struct {
 }
 
 // take returns the cached statement for query, compiling it on first use; nil when
-// the query must bypass the cache (scripts, or the cached statement is busy).
+// the cached statement is busy and the query must bypass the cache. Scripts of several
+// statements are cached too: modernc's statement re-parses them on each run itself.
 func (c *cachingConn) take(ctx context.Context, query string) (*cachedStmt, error) {
-	if strings.Contains(strings.TrimRight(strings.TrimSpace(query), ";"), ";") {
-		return nil, nil // several statements: modernc runs them one by one itself
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if cs, ok := c.stmts[query]; ok {

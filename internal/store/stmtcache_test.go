@@ -49,3 +49,19 @@ func TestStatementCacheReuseAndNesting(t *testing.T) {
 		t.Fatalf("outer rows = %v, %v; want 5 names", got, err)
 	}
 }
+
+// TestStatementCacheRunsScripts runs a script of several statements, and a statement
+// whose comment holds a semicolon, twice each through the cache.
+func TestStatementCacheRunsScripts(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	for i := 0; i < 2; i++ {
+		if _, err := s.DB().ExecContext(ctx, `CREATE TABLE IF NOT EXISTS t (v INTEGER); INSERT INTO t VALUES (1); INSERT INTO t VALUES (2);`); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := s.DB().QueryRowContext(ctx, "-- count; then check\nSELECT COUNT(*) FROM t").Scan(&n); err != nil || n != 2*(i+1) {
+			t.Fatalf("run %d: count = %d, %v; want %d", i, n, err, 2*(i+1))
+		}
+	}
+}
