@@ -12,6 +12,7 @@ import (
 func (s *Server) registerWorkers(reg *jobs.Registry) {
 	// Each feature registers its kinds here.
 	jobs.Register(reg, s.mailWorker())
+	s.Accounts.RegisterJobs(reg)
 }
 
 // StartJobs starts working the queues this process's role works (none for web only).
