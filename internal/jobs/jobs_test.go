@@ -300,10 +300,15 @@ func TestScheduledCleanups(t *testing.T) {
 		ctx := context.Background()
 		seedOAuth(t, st)
 		reader, orphaned := seedFeeds(t, st)
-		s := startService(t, st, testConfig(t, nil), NewRegistry())
+		cfg := testConfig(t, map[string]string{"TUSK_SCHEDULE_CLEAN_TOKENS": "1s", "TUSK_SCHEDULE_TRIM_FEEDS": "1s"})
+		s := startService(t, st, cfg, NewRegistry())
 		waitFor(t, "both periodic jobs", func() bool {
-			done, _ := s.Jobs(ctx, Scheduler, StateCompleted, 10)
-			return len(done) == 2
+			done, _ := s.Jobs(ctx, Scheduler, StateCompleted, 100)
+			kinds := map[string]bool{}
+			for _, j := range done {
+				kinds[j.Kind] = true
+			}
+			return kinds[CleanOAuthArgs{}.Kind()] && kinds[TrimFeedsArgs{}.Kind()]
 		})
 		var tokens, codes int
 		st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM tokens`).Scan(&tokens)

@@ -24,28 +24,31 @@ type CleanOAuthArgs struct{}
 // Kind names the job.
 func (CleanOAuthArgs) Kind() string { return "clean_oauth" }
 
-// TrimFeedsArgs trims home feeds past their cap and drops entries of deleted statuses.
+// TrimFeedsArgs trims home feeds past their cap.
 type TrimFeedsArgs struct{}
 
 // Kind names the job.
 func (TrimFeedsArgs) Kind() string { return "trim_home_feeds" }
 
 func periodicJobs(jc config.JobsConfig, reg *Registry) []*river.PeriodicJob {
-	every := func(d time.Duration, args river.JobArgs) *river.PeriodicJob {
+	// The database upkeep waits for its first interval: a process in a restart loop must
+	// not repeat a sweep of big tables each time. Features' light periodic jobs (queue
+	// samples, session clean-up) also run at start.
+	every := func(d time.Duration, args river.JobArgs, onStart bool) *river.PeriodicJob {
 		opts := &river.InsertOpts{Queue: Scheduler, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: d}}
 		return river.NewPeriodicJob(river.PeriodicInterval(d),
 			func() (river.JobArgs, *river.InsertOpts) { return args, opts },
-			&river.PeriodicJobOpts{ID: args.Kind(), RunOnStart: true})
+			&river.PeriodicJobOpts{ID: args.Kind(), RunOnStart: onStart})
 	}
 	var out []*river.PeriodicJob
 	if jc.CleanTokensEvery > 0 {
-		out = append(out, every(jc.CleanTokensEvery, CleanOAuthArgs{}))
+		out = append(out, every(jc.CleanTokensEvery, CleanOAuthArgs{}, false))
 	}
 	if jc.TrimFeedsEvery > 0 {
-		out = append(out, every(jc.TrimFeedsEvery, TrimFeedsArgs{}))
+		out = append(out, every(jc.TrimFeedsEvery, TrimFeedsArgs{}, false))
 	}
 	for _, p := range reg.periodic {
-		out = append(out, every(p.every, p.args))
+		out = append(out, every(p.every, p.args, true))
 	}
 	return out
 }
@@ -95,9 +98,5 @@ func (w *trimFeeds) Work(ctx context.Context, _ *river.Job[TrimFeedsArgs]) error
 			break
 		}
 	}
-	pruned, err := w.st.Writer().PruneOrphanFeedEntries(ctx)
-	if err != nil {
-		return err
-	}
-	return river.RecordOutput(ctx, map[string]int64{"feeds_trimmed": int64(trimmed), "entries_pruned": pruned})
+	return river.RecordOutput(ctx, map[string]int64{"feeds_trimmed": int64(trimmed)})
 }

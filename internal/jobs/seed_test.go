@@ -57,7 +57,8 @@ func seedOAuth(t *testing.T, st *store.Store) {
 }
 
 // seedFeeds gives reader a home feed 50 entries past the cap, and orphaned a feed whose
-// statuses went with their deleted author.
+// statuses went with their deleted author (deleting an account takes its statuses out
+// of every feed).
 func seedFeeds(t *testing.T, st *store.Store) (reader, orphaned int64) {
 	t.Helper()
 	ctx := context.Background()

@@ -48,16 +48,3 @@ func (q Q) OversizedHomeFeeds(ctx context.Context, limit int) ([]int64, error) {
 	}
 	return out, wrap(rows.Err(), "oversized feeds")
 }
-
-// PruneOrphanFeedEntries deletes home feed entries whose status no longer exists: deleting
-// an account removes its statuses by cascade, but home_feeds has no foreign key (it is kept
-// lean), so followers' feeds keep pointing at them until this runs.
-func (q Q) PruneOrphanFeedEntries(ctx context.Context) (int64, error) {
-	res, err := q.db.ExecContext(ctx, `DELETE FROM home_feeds
-		WHERE NOT EXISTS (SELECT 1 FROM statuses s WHERE s.id = home_feeds.status_id)`)
-	if err != nil {
-		return 0, fmt.Errorf("store: prune feed entries: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return n, nil
-}
