@@ -15,6 +15,7 @@ import (
 
 	"github.com/tuskhq/tusk/internal/accounts"
 	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/webform"
 	"github.com/tuskhq/tusk/internal/websession"
 )
 
@@ -22,7 +23,7 @@ import (
 var templateFiles embed.FS
 
 // pages is parsed once and only read afterwards.
-var pages = template.Must(template.ParseFS(templateFiles, "templates/pages.html"))
+var pages = template.Must(webform.ParsePages(templateFiles, "templates/pages.html"))
 
 // page is the data every template gets.
 type page struct {

@@ -11,13 +11,14 @@ import (
 
 	"github.com/tuskhq/tusk/internal/accounts"
 	"github.com/tuskhq/tusk/internal/model"
+	"github.com/tuskhq/tusk/internal/webform"
 )
 
 //go:embed templates/pages.html
 var templateFiles embed.FS
 
 // pages is parsed once and only read afterwards.
-var pages = template.Must(template.ParseFS(templateFiles, "templates/pages.html"))
+var pages = template.Must(webform.ParsePages(templateFiles, "templates/pages.html"))
 
 // page is the data every template gets.
 type page struct {

@@ -17,7 +17,7 @@ import (
 var templateFiles embed.FS
 
 // pages is parsed once and only read afterwards.
-var pages = template.Must(template.ParseFS(templateFiles, "templates/pages.html"))
+var pages = template.Must(webform.ParsePages(templateFiles, "templates/pages.html"))
 
 type page struct {
 	Site, Heading      string
