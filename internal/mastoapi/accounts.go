@@ -244,11 +244,7 @@ func (a *API) accountStatuses(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := httpx.ParseParams(w, r)
-	if err != nil {
-		return err
-	}
-	page, err := httpx.ParsePage(p, 20, 40)
+	p, page, err := listParams(w, r, 20, 40)
 	if err != nil {
 		return err
 	}
@@ -306,11 +302,19 @@ func (a *API) followList(w http.ResponseWriter, r *http.Request, inbound bool) e
 }
 
 func parsePage(w http.ResponseWriter, r *http.Request, def, max int) (httpx.Page, error) {
+	_, page, err := listParams(w, r, def, max)
+	return page, err
+}
+
+// listParams reads what every list endpoint reads first: its parameters and the page
+// window, with the endpoint's default and maximum limit.
+func listParams(w http.ResponseWriter, r *http.Request, def, max int) (httpx.Params, httpx.Page, error) {
 	p, err := httpx.ParseParams(w, r)
 	if err != nil {
-		return httpx.Page{}, err
+		return p, httpx.Page{}, err
 	}
-	return httpx.ParsePage(p, def, max)
+	page, err := httpx.ParsePage(p, def, max)
+	return p, page, err
 }
 
 func storePage(p httpx.Page) store.Page {

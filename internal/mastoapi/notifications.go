@@ -20,11 +20,7 @@ func (a *API) notifications(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := httpx.ParseParams(w, r)
-	if err != nil {
-		return err
-	}
-	page, err := httpx.ParsePage(p, 40, 80)
+	p, page, err := listParams(w, r, 40, 80)
 	if err != nil {
 		return err
 	}

@@ -29,11 +29,7 @@ func (a *API) publicTimeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := httpx.ParseParams(w, r)
-	if err != nil {
-		return err
-	}
-	page, err := httpx.ParsePage(p, 20, 40)
+	p, page, err := listParams(w, r, 20, 40)
 	if err != nil {
 		return err
 	}
@@ -54,11 +50,7 @@ func (a *API) tagTimeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := httpx.ParseParams(w, r)
-	if err != nil {
-		return err
-	}
-	page, err := httpx.ParsePage(p, 20, 40)
+	p, page, err := listParams(w, r, 20, 40)
 	if err != nil {
 		return err
 	}
