@@ -78,7 +78,7 @@ func Run(ctx context.Context, srv *server.Server, o Options) (*Result, error) {
 // Measure runs the timeline, posting and idle-memory benchmarks on a seeded instance.
 func Measure(ctx context.Context, srv *server.Server, seeded *Seeded, o Options) (*Result, error) {
 	r := &Result{Engine: string(srv.Store.Engine()), Sizes: o.Sizes, SeedSeconds: seeded.Took.Seconds(),
-		FollowRows: seeded.FollowRows, FeedRows: seeded.FeedRows, Targets: DefaultTargets()}
+		FollowRows: seeded.FollowRows, Targets: DefaultTargets()}
 	clients, err := newClients(ctx, srv, seeded, o)
 	if err != nil {
 		return nil, err

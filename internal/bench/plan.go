@@ -8,7 +8,6 @@ import (
 
 	"github.com/tuskhq/tusk/internal/id"
 	"github.com/tuskhq/tusk/internal/model"
-	"github.com/tuskhq/tusk/internal/store"
 )
 
 // Visibilities of seeded statuses, by share: mostly public, as on real instances.
@@ -22,7 +21,7 @@ const (
 const seedSpan = 30 * 24 * time.Hour
 
 // plan is the whole seeded instance, generated in memory before it is written, so
-// every counter and every home feed is known exactly.
+// every counter is known exactly.
 type plan struct {
 	base      string
 	accounts  []*model.Account
@@ -33,7 +32,6 @@ type plan struct {
 	statusIDs []int64   // in chronological (and id) order
 	author    []int32   // author[k] wrote statusIDs[k]
 	vis       []uint8
-	feeds     []ring // each account's home feed, as fan-out on write leaves it
 }
 
 // newPlan generates sizes' instance. Ids come from gen in chronological order —
@@ -45,7 +43,6 @@ func newPlan(gen *id.Generator, base string, s Sizes, seed uint64, now time.Time
 	p.makeAccounts(gen, s.Accounts, start.Add(-10*24*time.Hour))
 	p.makeFollows(gen, rng, s.Follows, start.Add(-5*24*time.Hour))
 	p.makeStatuses(gen, rng, s.Statuses, start, now.Add(-time.Minute))
-	p.fanOut()
 	return p
 }
 
@@ -137,47 +134,4 @@ func pickVisibility(rng *rand.Rand) uint8 {
 
 func visibilityOf(v uint8) model.Visibility {
 	return [...]model.Visibility{model.Public, model.Unlisted, model.Private}[v]
-}
-
-// fanOut replays social's fan-out on write over the statuses in order: each goes to
-// its author's feed and every follower's, and each feed keeps its newest entries.
-func (p *plan) fanOut() {
-	p.feeds = make([]ring, len(p.accounts))
-	for k, sid := range p.statusIDs {
-		a := p.author[k]
-		p.feeds[a].push(sid)
-		for _, f := range p.followers[a] {
-			p.feeds[f].push(sid)
-		}
-	}
-}
-
-// feedRows counts the home_feeds rows the plan writes.
-func (p *plan) feedRows() int {
-	n := 0
-	for i := range p.feeds {
-		n += len(p.feeds[i].ids)
-	}
-	return n
-}
-
-// ring holds the newest store.HomeFeedCap ids pushed into it, ids arriving in order.
-type ring struct {
-	ids  []int64
-	next int // where the next push overwrites, once full
-}
-
-func (r *ring) push(v int64) {
-	if len(r.ids) < store.HomeFeedCap {
-		r.ids = append(r.ids, v)
-		return
-	}
-	r.ids[r.next] = v
-	r.next = (r.next + 1) % store.HomeFeedCap
-}
-
-// sorted returns the ids in ascending order.
-func (r *ring) sorted() []int64 {
-	out := append(r.ids[r.next:len(r.ids):len(r.ids)], r.ids[:r.next]...)
-	return out
 }

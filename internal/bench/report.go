@@ -50,7 +50,6 @@ type Result struct {
 	Engine      string  `json:"engine"`
 	Sizes       Sizes   `json:"sizes"`
 	FollowRows  int     `json:"follow_rows"`
-	FeedRows    int     `json:"seeded_feed_rows"`
 	SeedSeconds float64 `json:"seed_seconds"`
 	Home        Latency `json:"home"`
 	Public      Latency `json:"public"`
@@ -68,8 +67,8 @@ func (r *Result) WriteJSON(w io.Writer) error {
 
 // WriteTable writes r as a table, each measured figure beside its target.
 func (r *Result) WriteTable(w io.Writer) error {
-	fmt.Fprintf(w, "%s: %d accounts × %d follows, %d statuses, %d seeded feed rows; %d requests, %d posts\n\n",
-		r.Engine, r.Sizes.Accounts, r.Sizes.Follows, r.Sizes.Statuses, r.FeedRows, r.Sizes.Requests, r.Sizes.Posts)
+	fmt.Fprintf(w, "%s: %d accounts × %d follows, %d statuses; %d requests, %d posts\n\n",
+		r.Engine, r.Sizes.Accounts, r.Sizes.Follows, r.Sizes.Statuses, r.Sizes.Requests, r.Sizes.Posts)
 	t, tw := r.Targets, tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "seed\t%.1f s\n", r.SeedSeconds)
 	fmt.Fprintf(tw, "home p50 / p99 / max\t%.2f / %.2f / %.2f ms\tp99 ≤ %.0f ms\t%s\n",
@@ -77,7 +76,6 @@ func (r *Result) WriteTable(w io.Writer) error {
 	fmt.Fprintf(tw, "public p50 / p99 / max\t%.2f / %.2f / %.2f ms\n", r.Public.P50Ms, r.Public.P99Ms, r.Public.MaxMs)
 	fmt.Fprintf(tw, "posts\t%.0f statuses/s\t≥ %.0f/s\t%s\n", r.Posting.PerSecond, t.PostsPerSec,
 		verdict(r.Posting.PerSecond >= t.PostsPerSec && r.Posting.Failed == 0))
-	fmt.Fprintf(tw, "  fan-out\t%.0f feed rows/s (%.0f per post)\n", r.Posting.FeedRowsPerSec, r.Posting.MeanFanoutWidth)
 	if r.Posting.Failed > 0 {
 		fmt.Fprintf(tw, "  failed\t%d of %d posts\t0\tMISSED\n", r.Posting.Failed, r.Posting.Failed+r.Posting.Statuses)
 	}

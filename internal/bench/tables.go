@@ -18,7 +18,7 @@ type table struct {
 
 // tables lists the plan's rows table by table, parents before children.
 func (p *plan) tables() []table {
-	return []table{p.accountRows(), p.userRows(), p.followRows(), p.statusRows(), p.feedTable()}
+	return []table{p.accountRows(), p.userRows(), p.followRows(), p.statusRows()}
 }
 
 // counter returns a function yielding 0, 1, … n-1 and then -1.
@@ -102,25 +102,6 @@ func (p *plan) statusRows() table {
 		row[2] = fmt.Sprintf("%s/%d", a.URL, sid)
 		row[3], row[4], row[5] = a.ID, text, "<p>"+text+"</p>"
 		row[6], row[7], row[8] = string(visibilityOf(p.vis[k])), true, id.Time(sid)
-		return row
-	}}
-}
-
-// feedTable writes each account's feed in primary-key order (account, then status).
-func (p *plan) feedTable() table {
-	row := make([]any, 2)
-	i, pos := -1, 0
-	var cur []int64
-	return table{name: "home_feeds", cols: []string{"account_id", "status_id"}, rows: p.feedRows(), next: func() []any {
-		for pos >= len(cur) {
-			if i+1 >= len(p.feeds) {
-				return nil
-			}
-			i, pos = i+1, 0
-			cur = p.feeds[i].sorted()
-		}
-		row[0], row[1] = p.accounts[i].ID, cur[pos]
-		pos++
 		return row
 	}}
 }

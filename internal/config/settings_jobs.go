@@ -31,7 +31,7 @@ type JobsConfig struct {
 	// MaxAttempts is the default attempt count before a job goes to the dead set.
 	MaxAttempts int
 	// Intervals of the periodic jobs.
-	CleanTokensEvery, TrimFeedsEvery time.Duration
+	CleanTokensEvery time.Duration
 }
 
 // WorkedQueues lists the queues this process works: none unless it has the worker role.
@@ -100,10 +100,6 @@ var jobsSettings = []setting{
 	}},
 	{"TUSK_SCHEDULE_CLEAN_TOKENS", "schedule-clean-tokens", "1h", "interval of the periodic job deleting expired and revoked OAuth tokens and expired authorization codes", func(c *Config, v string) (err error) {
 		c.Jobs.CleanTokensEvery, err = parseDuration(v, time.Second, 7*24*time.Hour)
-		return err
-	}},
-	{"TUSK_SCHEDULE_TRIM_FEEDS", "schedule-trim-feeds", "1h", "interval of the periodic job trimming home feeds past their cap and dropping entries of deleted statuses", func(c *Config, v string) (err error) {
-		c.Jobs.TrimFeedsEvery, err = parseDuration(v, time.Second, 7*24*time.Hour)
 		return err
 	}},
 }

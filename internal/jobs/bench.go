@@ -55,9 +55,6 @@ type benchWrite struct {
 
 func (benchWrite) Kind() string { return "bench_write" }
 
-// benchAccount owns the bench's feed entries; real accounts have positive ids.
-const benchAccount = -1
-
 type benchCounter struct{ n atomic.Int64 }
 
 type noopWorker struct {
@@ -77,7 +74,7 @@ type writeBenchWorker struct {
 }
 
 func (w *writeBenchWorker) Work(ctx context.Context, job *river.Job[benchWrite]) error {
-	if err := w.st.Writer().AddToHomeFeeds(ctx, job.Args.N, []int64{benchAccount}); err != nil {
+	if _, err := w.st.Writer().EnsureTag(ctx, fmt.Sprintf("bench%d", job.Args.N)); err != nil {
 		return err
 	}
 	w.c.n.Add(1)
@@ -85,7 +82,7 @@ func (w *writeBenchWorker) Work(ctx context.Context, job *river.Job[benchWrite])
 }
 
 // Bench measures enqueueing and working jobs on an empty, migrated store with cfg's
-// queue concurrency. It writes only bench rows (jobs, and feed entries of account -1).
+// queue concurrency. It writes only bench rows (jobs, and hashtags named bench<N>).
 func Bench(ctx context.Context, st *store.Store, cfg config.Config, o BenchOptions) (*BenchResult, error) {
 	b := &bench{st: st, cfg: cfg, o: o, counter: &benchCounter{}}
 	b.reg = NewRegistry()
@@ -151,7 +148,7 @@ func (b *bench) service(role string) (*Service, error) {
 	cfg := b.cfg
 	cfg.Jobs.Worker = role == "worker"
 	cfg.Jobs.Web = !cfg.Jobs.Worker
-	cfg.Jobs.CleanTokensEvery, cfg.Jobs.TrimFeedsEvery = 0, 0
+	cfg.Jobs.CleanTokensEvery = 0
 	return New(b.st, cfg, slog.New(slog.DiscardHandler), b.reg)
 }
 

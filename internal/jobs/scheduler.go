@@ -24,12 +24,6 @@ type CleanOAuthArgs struct{}
 // Kind names the job.
 func (CleanOAuthArgs) Kind() string { return "clean_oauth" }
 
-// TrimFeedsArgs trims home feeds past their cap.
-type TrimFeedsArgs struct{}
-
-// Kind names the job.
-func (TrimFeedsArgs) Kind() string { return "trim_home_feeds" }
-
 func periodicJobs(jc config.JobsConfig, reg *Registry) []*river.PeriodicJob {
 	// The database upkeep waits for its first interval: a process in a restart loop must
 	// not repeat a sweep of big tables each time. Features' light periodic jobs (queue
@@ -44,9 +38,6 @@ func periodicJobs(jc config.JobsConfig, reg *Registry) []*river.PeriodicJob {
 	if jc.CleanTokensEvery > 0 {
 		out = append(out, every(jc.CleanTokensEvery, CleanOAuthArgs{}, false))
 	}
-	if jc.TrimFeedsEvery > 0 {
-		out = append(out, every(jc.TrimFeedsEvery, TrimFeedsArgs{}, false))
-	}
 	for _, p := range reg.periodic {
 		out = append(out, every(p.every, p.args, true))
 	}
@@ -57,9 +48,6 @@ func periodicJobs(jc config.JobsConfig, reg *Registry) []*river.PeriodicJob {
 func registerScheduled(reg *Registry, st *store.Store) {
 	if !reg.has(CleanOAuthArgs{}.Kind()) {
 		Register(reg, &cleanOAuth{st: st})
-	}
-	if !reg.has(TrimFeedsArgs{}.Kind()) {
-		Register(reg, &trimFeeds{st: st})
 	}
 }
 
@@ -74,29 +62,4 @@ func (w *cleanOAuth) Work(ctx context.Context, _ *river.Job[CleanOAuthArgs]) err
 		return err
 	}
 	return river.RecordOutput(ctx, map[string]int64{"tokens": tokens, "codes": codes})
-}
-
-type trimFeeds struct {
-	river.WorkerDefaults[TrimFeedsArgs]
-	st *store.Store
-}
-
-func (w *trimFeeds) Work(ctx context.Context, _ *river.Job[TrimFeedsArgs]) error {
-	trimmed := 0
-	for {
-		ids, err := w.st.OversizedHomeFeeds(ctx, 500)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if err := w.st.Writer().TrimHomeFeed(ctx, id); err != nil {
-				return err
-			}
-		}
-		trimmed += len(ids)
-		if len(ids) < 500 {
-			break
-		}
-	}
-	return river.RecordOutput(ctx, map[string]int64{"feeds_trimmed": int64(trimmed)})
 }

@@ -16,9 +16,6 @@ type FollowOptions struct {
 	Languages []string
 }
 
-// backfillCount is how many of a newly followed account's statuses enter the home feed.
-const backfillCount = 40
-
 // Follow makes actor follow target, or request to when target is locked. Following
 // again only updates the options.
 func (s *Service) Follow(ctx context.Context, actor *model.Account, targetID int64, o FollowOptions) (*model.Relationship, error) {
@@ -58,12 +55,10 @@ func (s *Service) follow(ctx context.Context, q store.Q, actor, target *model.Ac
 	return s.acceptFollow(ctx, q, f)
 }
 
-// acceptFollow stores an accepted follow, fills the follower's feed and notifies.
+// acceptFollow stores an accepted follow and notifies; the follower's home timeline
+// shows the account's statuses from then on, past ones included, as it is read.
 func (s *Service) acceptFollow(ctx context.Context, q store.Q, f *model.Follow) error {
 	if err := q.InsertFollow(ctx, store.Follows, f); err != nil {
-		return err
-	}
-	if err := q.BackfillHomeFeed(ctx, f.AccountID, f.TargetAccountID, f.ShowReblogs, backfillCount); err != nil {
 		return err
 	}
 	return s.notify(ctx, q, f.TargetAccountID, f.AccountID, model.NotifyFollow, nil)
@@ -81,8 +76,7 @@ func applyOptions(f *model.Follow, o FollowOptions) {
 	}
 }
 
-// Unfollow ends a follow or withdraws a pending request, and clears the feed of the
-// account's statuses.
+// Unfollow ends a follow or withdraws a pending request.
 func (s *Service) Unfollow(ctx context.Context, actor *model.Account, targetID int64) (*model.Relationship, error) {
 	if _, err := s.Store.AccountByID(ctx, targetID); err != nil {
 		return nil, orNotFound(err)
@@ -95,10 +89,7 @@ func (s *Service) Unfollow(ctx context.Context, actor *model.Account, targetID i
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		}
-		if err != nil {
-			return err
-		}
-		return q.RemoveFromHomeFeed(ctx, actor.ID, targetID)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -116,9 +116,6 @@ func (s *Service) insertReblog(ctx context.Context, q store.Q, actor *model.Acco
 		}
 		return nil, err
 	}
-	if err := s.fanOut(ctx, q, boost, nil); err != nil {
-		return nil, err
-	}
 	return boost, s.notify(ctx, q, original.AccountID, actor.ID, model.NotifyReblog, &original.ID)
 }
 

@@ -93,9 +93,6 @@ func (s *Service) insertPost(ctx context.Context, q store.Q, author *model.Accou
 	if err != nil {
 		return nil, err
 	}
-	if err := s.fanOut(ctx, q, st, mentionIDs); err != nil {
-		return nil, err
-	}
 	if err := s.notifyPost(ctx, q, st, mentions); err != nil {
 		return nil, err
 	}

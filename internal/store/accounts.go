@@ -152,13 +152,6 @@ func (q Q) ListLocalAccounts(ctx context.Context, afterID int64, limit int) ([]*
 
 // DeleteAccount removes an account and, by cascade, everything it owns.
 func (q Q) DeleteAccount(ctx context.Context, id int64) error {
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM home_feeds WHERE account_id = $1`, id); err != nil {
-		return fmt.Errorf("store: delete account %d feed: %w", id, err)
-	}
-	// Its statuses leave every other feed too (home_feeds has no foreign key to cascade).
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM home_feeds WHERE status_id IN (SELECT id FROM statuses WHERE account_id = $1)`, id); err != nil {
-		return fmt.Errorf("store: delete account %d statuses from feeds: %w", id, err)
-	}
 	if err := q.deleteAccountSearchRows(ctx, id); err != nil {
 		return err
 	}

@@ -28,23 +28,3 @@ func (q Q) CleanOAuth(ctx context.Context, now time.Time) (tokens, codes int64, 
 	codes, _ = res.RowsAffected()
 	return tokens, codes, nil
 }
-
-// OversizedHomeFeeds lists accounts whose home feed holds more than HomeFeedCap entries
-// (fan-out trims a feed only now and then, see TrimHomeFeed).
-func (q Q) OversizedHomeFeeds(ctx context.Context, limit int) ([]int64, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT account_id FROM home_feeds GROUP BY account_id
-		HAVING COUNT(*) > $1 ORDER BY account_id LIMIT $2`, HomeFeedCap, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: oversized feeds: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: oversized feeds: %w", err)
-		}
-		out = append(out, id)
-	}
-	return out, wrap(rows.Err(), "oversized feeds")
-}

@@ -138,9 +138,6 @@ func (q Q) DeleteStatus(ctx context.Context, s *model.Status) error {
 }
 
 func (q Q) deleteOneStatus(ctx context.Context, s *model.Status) error {
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM home_feeds WHERE status_id = $1`, s.ID); err != nil {
-		return fmt.Errorf("store: unfeed status %d: %w", s.ID, err)
-	}
 	if err := q.unindexStatus(ctx, s.ID); err != nil {
 		return err
 	}

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tuskhq/tusk/internal/id"
+	"github.com/tuskhq/tusk/internal/model"
+)
+
+// homeWindow is the first span of time the home merge looks back over; each empty-handed
+// pass widens it fourfold, so a page costs about one index seek per followed account plus
+// the page's rows, whether the accounts post every minute or once a year.
+const homeWindow = time.Hour
+
+// HomeTimeline reads a home timeline page by merging, at read time, the statuses of the
+// accounts the viewer follows and the viewer's own (see docs/decisions.md), by Mastodon's
+// home rules: boosts only where the follow shows them, replies only to the author, the
+// viewer or accounts the viewer follows, direct messages only where they mention the viewer.
+func (q Q) HomeTimeline(ctx context.Context, viewer int64, p Page) ([]*model.Status, error) {
+	asc := p.MinID > 0
+	floor := max(p.SinceID, p.MinID)
+	ceil := p.MaxID
+	if ceil == 0 {
+		ceil = id.Lower(time.Now().Add(time.Hour)) // no status is newer
+	}
+	span := id.Lower(time.Unix(0, 0).Add(homeWindow))
+	for {
+		lo, hi := max(ceil-span, floor), ceil
+		if asc {
+			lo, hi = floor, min(floor+span, ceil)
+		}
+		out, err := q.homeMergeWindow(ctx, viewer, lo, hi, asc, p.Limit)
+		if err != nil || len(out) == p.Limit || (lo <= floor && hi >= ceil) {
+			return ordered(p, out), err
+		}
+		span *= 4
+	}
+}
+
+func (q Q) homeMergeWindow(ctx context.Context, viewer, lo, hi int64, asc bool, limit int) ([]*model.Status, error) {
+	dir := "DESC"
+	if asc {
+		dir = "ASC"
+	}
+	query := fmt.Sprintf(` JOIN (SELECT f.target_account_id AS aid, f.show_reblogs AS reblogs FROM follows f WHERE f.account_id = $1
+			UNION ALL SELECT $1, $2) src ON s.account_id = src.aid
+		WHERE s.id > $3 AND s.id < $4
+		AND (s.reblog_of_id IS NULL OR src.reblogs)
+		AND (src.aid = $1 OR s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id IN (s.account_id, $1)
+			OR EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = $1 AND rf.target_account_id = s.in_reply_to_account_id))
+		AND (s.visibility <> 'direct' OR src.aid = $1 OR EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = s.id AND m.account_id = $1))
+		ORDER BY s.id %s LIMIT %d`, dir, limit)
+	return q.statuses(ctx, "home timeline", query, viewer, true, lo, hi)
+}
