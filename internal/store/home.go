@@ -40,17 +40,20 @@ func (q Q) HomeTimeline(ctx context.Context, viewer int64, p Page) ([]*model.Sta
 }
 
 func (q Q) homeMergeWindow(ctx context.Context, viewer, lo, hi int64, asc bool, limit int) ([]*model.Status, error) {
+	// $1 and $2 belong to the join: the followed accounts and the viewer's own.
+	b := builder{args: []any{viewer, true}}
+	join := ` JOIN (SELECT f.target_account_id AS aid, f.show_reblogs AS reblogs FROM follows f WHERE f.account_id = $1
+		UNION ALL SELECT $1, $2) src ON s.account_id = src.aid`
+	b.where("s.id > ?", lo)
+	b.where("s.id < ?", hi)
+	b.where("(s.reblog_of_id IS NULL OR src.reblogs)")
+	b.where(`(src.aid = ? OR s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id IN (s.account_id, ?)
+		OR EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = ? AND rf.target_account_id = s.in_reply_to_account_id))`,
+		viewer, viewer, viewer)
+	b.visibleTo(viewer)
 	dir := "DESC"
 	if asc {
 		dir = "ASC"
 	}
-	query := fmt.Sprintf(` JOIN (SELECT f.target_account_id AS aid, f.show_reblogs AS reblogs FROM follows f WHERE f.account_id = $1
-			UNION ALL SELECT $1, $2) src ON s.account_id = src.aid
-		WHERE s.id > $3 AND s.id < $4
-		AND (s.reblog_of_id IS NULL OR src.reblogs)
-		AND (src.aid = $1 OR s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id IN (s.account_id, $1)
-			OR EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = $1 AND rf.target_account_id = s.in_reply_to_account_id))
-		AND (s.visibility <> 'direct' OR src.aid = $1 OR EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = s.id AND m.account_id = $1))
-		ORDER BY s.id %s LIMIT %d`, dir, limit)
-	return q.statuses(ctx, "home timeline", query, viewer, true, lo, hi)
+	return q.statuses(ctx, "home timeline", join+b.clause()+fmt.Sprintf(" ORDER BY s.id %s LIMIT %d", dir, limit), b.args...)
 }
