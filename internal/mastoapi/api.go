@@ -32,7 +32,7 @@ func New(svc *social.Service, st *store.Store, cfg config.Config, log *slog.Logg
 
 // Routes registers every endpoint on mux: the whole surface, on one screen.
 func (a *API) Routes(mux *http.ServeMux) {
-	h := func(pattern string, fn httpx.Handler) { mux.Handle(pattern, httpx.Serve(a.Log, fn)) }
+	var h route = func(pattern string, fn httpx.Handler) { mux.Handle(pattern, httpx.Serve(a.Log, fn)) }
 	h("GET /api/v1/instance", a.instanceV1)
 	h("GET /api/v2/instance", a.instanceV2)
 
@@ -77,7 +77,20 @@ func (a *API) Routes(mux *http.ServeMux) {
 
 	h("GET /api/v2/search", a.search)
 	h("GET /api/v1/tags/{name}", a.getTag)
+
+	// Each area below registers its own routes from its own file.
+	a.relationshipRoutes(h)
+	a.statusEditRoutes(h)
+	a.listAndFilterRoutes(h)
+	a.notificationGroupRoutes(h)
+	a.discoveryRoutes(h)
+	a.instanceInfoRoutes(h)
+	a.portabilityRoutes(h)
+	a.profileExtraRoutes(h)
 }
+
+// route registers one endpoint.
+type route func(pattern string, fn httpx.Handler)
 
 // pathID reads the {id} path value; a malformed id is a missing record.
 func pathID(r *http.Request) (int64, error) {

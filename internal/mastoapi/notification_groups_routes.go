@@ -1,0 +1,4 @@
+package mastoapi
+
+// notificationGroupRoutes registers this area's endpoints (filled in as the area lands).
+func (a *API) notificationGroupRoutes(h route) {}
