@@ -32,6 +32,9 @@ func (q Q) HomeTimeline(ctx context.Context, viewer int64, p Page) ([]*model.Sta
 			lo, hi = floor, min(floor+span, ceil)
 		}
 		out, err := q.homeMergeWindow(ctx, viewer, lo, hi, asc, p.Limit)
+		if err == nil {
+			out, err = q.withFollowedTagStatuses(ctx, out, viewer, lo, hi, asc, p.Limit)
+		}
 		if err != nil || len(out) == p.Limit || (lo <= floor && hi >= ceil) {
 			return ordered(p, out), err
 		}
