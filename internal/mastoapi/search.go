@@ -1,16 +1,13 @@
 package mastoapi
 
 import (
-	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/id"
 	"github.com/tuskhq/tusk/internal/mastoapi/entity"
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/social"
-	"github.com/tuskhq/tusk/internal/store"
 )
 
 func (a *API) search(w http.ResponseWriter, r *http.Request) error {
@@ -82,19 +79,13 @@ func (a *API) renderTags(r *http.Request, tags []*model.Tag) ([]entity.Tag, erro
 }
 
 func (a *API) getTag(w http.ResponseWriter, r *http.Request) error {
-	if _, err := viewer(r, "read:statuses"); err != nil {
-		return err
-	}
-	t, err := a.Store.TagByName(r.Context(), strings.TrimPrefix(r.PathValue("name"), "#"))
-	if errors.Is(err, store.ErrNotFound) {
-		return httpx.ErrNotFound
-	}
+	v, err := viewer(r, "read:statuses")
 	if err != nil {
 		return err
 	}
-	tags, err := a.renderTags(r, []*model.Tag{t})
+	t, err := a.Social.TagInfo(r.Context(), v, r.PathValue("name"))
 	if err != nil {
 		return err
 	}
-	return httpx.OK(w, tags[0])
+	return httpx.OK(w, a.render.TagView(t))
 }

@@ -129,4 +129,3 @@ func (s *Service) ReactToAnnouncement(ctx context.Context, viewer *model.Account
 	}
 	return s.Store.Writer().AddAnnouncementReaction(ctx, id, viewer.ID, name)
 }
-
