@@ -20,7 +20,7 @@ const (
 	statusHalfLife     = 6 * time.Hour      // a favourite or boost counts half after this long
 	trendStatusMaxAge  = 7 * 24 * time.Hour // older statuses do not trend, however liked
 	minTagAccounts     = 2                  // distinct authors a tag needs in the window
-	minInteractions    = 2                  // favourites and boosts a status needs in the window
+	minInteractions    = 2                  // distinct accounts that must favourite or boost a status
 	boostWeight        = 2.0                // a boost shows the status to a new audience
 	favouriteWeight    = 1.0
 	maxTrendsPerKind   = 100
@@ -69,19 +69,23 @@ func tagScores(now time.Time, uses []store.TagUse) map[int64]float64 {
 	return topScores(scores)
 }
 
-// statusScores sums, per status, each favourite's and boost's decayed weight.
+// statusScores sums, per status, each favourite's and boost's decayed weight; a status
+// needs interactions from minInteractions distinct accounts.
 func statusScores(now time.Time, interactions []store.Interaction) map[int64]float64 {
-	scores, counts := map[int64]float64{}, map[int64]int{}
+	scores, accounts := map[int64]float64{}, map[int64]map[int64]bool{}
 	for _, in := range interactions {
 		w := favouriteWeight
 		if in.Boost {
 			w = boostWeight
 		}
 		scores[in.StatusID] += w * decay(now, id.Time(in.AtID), statusHalfLife)
-		counts[in.StatusID]++
+		if accounts[in.StatusID] == nil {
+			accounts[in.StatusID] = map[int64]bool{}
+		}
+		accounts[in.StatusID][in.AccountID] = true
 	}
-	for st, n := range counts {
-		if n < minInteractions {
+	for st, who := range accounts {
+		if len(who) < minInteractions {
 			delete(scores, st)
 		}
 	}

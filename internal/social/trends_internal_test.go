@@ -35,13 +35,18 @@ func TestStatusScoresWeighBoostsAndDecay(t *testing.T) {
 	now := time.Now()
 	at := func(ago time.Duration) int64 { return id.Lower(now.Add(-ago)) }
 	scores := statusScores(now, []store.Interaction{
-		{StatusID: 1, AtID: at(time.Minute)}, {StatusID: 1, AtID: at(time.Minute)}, {StatusID: 1, AtID: at(time.Minute)},
-		{StatusID: 2, AtID: at(time.Minute), Boost: true}, {StatusID: 2, AtID: at(time.Minute), Boost: true},
-		{StatusID: 3, AtID: at(24 * time.Hour)}, {StatusID: 3, AtID: at(24 * time.Hour)}, {StatusID: 3, AtID: at(24 * time.Hour)},
-		{StatusID: 4, AtID: at(time.Minute), Boost: true},
+		{StatusID: 1, AccountID: 1, AtID: at(time.Minute)}, {StatusID: 1, AccountID: 2, AtID: at(time.Minute)},
+		{StatusID: 1, AccountID: 3, AtID: at(time.Minute)},
+		{StatusID: 2, AccountID: 1, AtID: at(time.Minute), Boost: true}, {StatusID: 2, AccountID: 2, AtID: at(time.Minute), Boost: true},
+		{StatusID: 3, AccountID: 1, AtID: at(24 * time.Hour)}, {StatusID: 3, AccountID: 2, AtID: at(24 * time.Hour)},
+		{StatusID: 3, AccountID: 3, AtID: at(24 * time.Hour)},
+		{StatusID: 4, AccountID: 1, AtID: at(time.Minute), Boost: true},
+		{StatusID: 5, AccountID: 1, AtID: at(time.Minute), Boost: true}, {StatusID: 5, AccountID: 1, AtID: at(time.Minute)},
 	})
-	if _, ok := scores[4]; ok {
-		t.Errorf("a status with one interaction scored %v", scores[4])
+	for _, lone := range []int64{4, 5} {
+		if _, ok := scores[lone]; ok {
+			t.Errorf("status %d, with one account's interactions, scored %v", lone, scores[lone])
+		}
 	}
 	if !(scores[2] > scores[1] && scores[1] > scores[3] && scores[3] > 0) {
 		t.Errorf("scores = %v; want two boosts > three favourites > three day-old favourites > 0", scores)

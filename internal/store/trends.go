@@ -35,11 +35,11 @@ func (q Q) RecentTagUses(ctx context.Context, since int64) ([]TagUse, error) {
 	return out, rows.Err()
 }
 
-// Interaction is a favourite or boost of a status: AtID is the favourite's or boost's
-// (time-ordered) id.
+// Interaction is a favourite or boost of a status by AccountID: AtID is the favourite's or
+// boost's (time-ordered) id.
 type Interaction struct {
-	StatusID, AtID int64
-	Boost          bool
+	StatusID, AccountID, AtID int64
+	Boost                     bool
 }
 
 // trendCandidate is the condition on a status that may trend: public, original, by a
@@ -50,9 +50,9 @@ const trendCandidate = `s.visibility = 'public' AND s.reblog_of_id IS NULL AND s
 // RecentInteractions lists the favourites and boosts with ids above since, by others than
 // the author, of trend candidates written after statusSince.
 func (q Q) RecentInteractions(ctx context.Context, since, statusSince int64) ([]Interaction, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT f.status_id, f.id, 0 FROM favourites f JOIN statuses s ON s.id = f.status_id
+	rows, err := q.db.QueryContext(ctx, `SELECT f.status_id, f.account_id, f.id, 0 FROM favourites f JOIN statuses s ON s.id = f.status_id
 		WHERE f.id > $1 AND f.account_id <> s.account_id AND `+trendCandidate+`
-		UNION ALL SELECT r.reblog_of_id, r.id, 1 FROM statuses r JOIN statuses s ON s.id = r.reblog_of_id
+		UNION ALL SELECT r.reblog_of_id, r.account_id, r.id, 1 FROM statuses r JOIN statuses s ON s.id = r.reblog_of_id
 		WHERE r.id > $1 AND r.account_id <> s.account_id AND `+trendCandidate, since, statusSince)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent interactions: %w", err)
@@ -62,7 +62,7 @@ func (q Q) RecentInteractions(ctx context.Context, since, statusSince int64) ([]
 	for rows.Next() {
 		var i Interaction
 		var boost int
-		if err := rows.Scan(&i.StatusID, &i.AtID, &boost); err != nil {
+		if err := rows.Scan(&i.StatusID, &i.AccountID, &i.AtID, &boost); err != nil {
 			return nil, fmt.Errorf("store: recent interactions: %w", err)
 		}
 		i.Boost = boost == 1
