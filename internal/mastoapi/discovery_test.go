@@ -175,6 +175,14 @@ func TestAnnouncements(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := "/api/v1/announcements/" + idOf(ann.ID)
+		earlier, err := in.Social.CreateAnnouncement(ctx, social.NewAnnouncement{Text: "Started an hour ago", StartsAt: &past})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameIDs(t, "announcements in order of start", idsAt(t, bob, "/api/v1/announcements"), []string{idOf(earlier.ID), idOf(ann.ID)})
+		if err := in.Social.DeleteAnnouncement(ctx, earlier.ID); err != nil {
+			t.Fatal(err)
+		}
 
 		got := list(t, alice.Do(t, "GET", "/api/v1/announcements", nil), "announcements")
 		conformsAll(t, "Announcement", got)

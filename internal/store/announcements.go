@@ -48,11 +48,11 @@ func (q Q) AllAnnouncements(ctx context.Context) ([]*model.Announcement, error) 
 	return q.announcements(ctx, "announcements", ` ORDER BY an.id DESC`)
 }
 
-// ActiveAnnouncements lists the announcements running at now (started, not ended),
-// newest first.
+// ActiveAnnouncements lists the announcements running at now (started, not ended), in the
+// order they started.
 func (q Q) ActiveAnnouncements(ctx context.Context, now time.Time) ([]*model.Announcement, error) {
 	return q.announcements(ctx, "active announcements", ` WHERE (an.starts_at IS NULL OR an.starts_at <= $1)
-		AND (an.ends_at IS NULL OR an.ends_at > $1) ORDER BY an.id DESC`, now.UTC())
+		AND (an.ends_at IS NULL OR an.ends_at > $1) ORDER BY COALESCE(an.starts_at, an.published_at), an.id`, now.UTC())
 }
 
 // AnnouncementByID loads one announcement.

@@ -117,10 +117,11 @@ func (q Q) TrendingTags(ctx context.Context, requireReview bool, limit, offset i
 	return out, rows.Err()
 }
 
-// TrendingStatuses lists the trending statuses that are still public, highest score first.
+// TrendingStatuses lists the trending statuses that are still public, by accounts still not
+// suspended, highest score first.
 func (q Q) TrendingStatuses(ctx context.Context, requireReview bool, limit, offset int) ([]*model.Status, error) {
 	b := trendFilter(model.TrendStatus, requireReview)
-	b.where(`s.visibility = 'public'`)
+	b.where(`s.visibility = 'public' AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = s.account_id AND a.suspended_at IS NULL)`)
 	return q.statuses(ctx, "trending statuses", ` JOIN trends tr ON tr.target_id = s.id`+b.clause()+
 		fmt.Sprintf(` ORDER BY tr.score DESC, s.id DESC LIMIT %d OFFSET %d`, limit, offset), b.args...)
 }
