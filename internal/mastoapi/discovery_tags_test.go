@@ -29,6 +29,9 @@ func TestFollowedTagsReachHome(t *testing.T) {
 			t.Errorf("anonymous GET tag following = %v; want absent", got["following"])
 		}
 
+		if res := search(t, in, alice.Token, "q=golang&type=hashtags"); len(res.Hashtags) != 1 || res.Hashtags[0]["following"] != true {
+			t.Errorf("search hashtags = %v; want golang, followed", res.Hashtags)
+		}
 		public := say(t, bob, "more #golang")
 		post(t, bob, jsonObj{"status": "quiet #golang", "visibility": "unlisted"})
 		post(t, bob, jsonObj{"status": "followers #golang", "visibility": "private"})
