@@ -78,6 +78,11 @@ func TestFollowTagRefusals(t *testing.T) {
 			errorMessage(t, in.Do(t, c.token, "POST", c.path, nil), c.code, "POST "+c.path)
 		}
 		errorMessage(t, in.Do(t, "", "GET", "/api/v1/followed_tags", nil), 401, "anonymous followed tags")
+		errorMessage(t, reader.Do(t, "POST", "/api/v1/featured_tags", jsonObj{"name": "golang"}), 403, "feature with a read token")
+		errorMessage(t, reader.Do(t, "POST", "/api/v1/tags/golang/feature", nil), 403, "feature by path with a read token")
+		errorMessage(t, reader.Do(t, "DELETE", "/api/v1/suggestions/"+idOf(alice.Account.ID), nil), 403, "dismiss with a read token")
+		errorMessage(t, in.Do(t, "", "GET", "/api/v1/featured_tags", nil), 401, "anonymous featured tags")
+		errorMessage(t, alice.Do(t, "POST", "/api/v1/featured_tags", jsonObj{"name": strings.Repeat("b", 101)}), 422, "long featured tag")
 	})
 }
 

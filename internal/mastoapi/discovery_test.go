@@ -102,6 +102,16 @@ func TestTrendingStatuses(t *testing.T) {
 		sameIDs(t, "review required", idsAt(t, alice, "/api/v1/trends/statuses"), []string{})
 		review(t, in, model.TrendStatus, liked, true)
 		sameIDs(t, "after allowing", idsAt(t, alice, "/api/v1/trends/statuses"), []string{liked})
+		review(t, in, model.TrendStatus, boosted, true)
+		want(t, bob.Do(t, "DELETE", "/api/v1/statuses/"+boosted, nil), 200, "delete a trending status")
+		refreshTrends(t, in)
+		if trends, err := in.Social.Trends(context.Background(), model.TrendStatus); err != nil || len(trends) != 1 || idOf(trends[0].TargetID) != liked {
+			t.Errorf("trends after deleting one = %v, %v; want only the liked status", trends, err)
+		}
+		var reviews int
+		if err := in.Store.DB().QueryRow(`SELECT COUNT(*) FROM trend_reviews`).Scan(&reviews); err != nil || reviews != 1 {
+			t.Errorf("reviews after deleting a reviewed status = %d, %v; want 1", reviews, err)
+		}
 		if err := in.Social.ReviewTrend(context.Background(), model.TrendStatus, "12345", true); err != social.ErrNotFound {
 			t.Errorf("reviewing an unknown status = %v; want not found", err)
 		}

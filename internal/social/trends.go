@@ -33,7 +33,8 @@ func decay(now, at time.Time, halfLife time.Duration) float64 {
 	return math.Exp2(-float64(age) / float64(halfLife))
 }
 
-// RefreshTrends recomputes the trending tags and statuses from the last trendWindow.
+// RefreshTrends recomputes the trending tags and statuses from the last trendWindow, and
+// forgets the reviews of deleted statuses.
 func (s *Service) RefreshTrends(ctx context.Context, now time.Time) error {
 	since := id.Lower(now.Add(-trendWindow))
 	uses, err := s.Store.RecentTagUses(ctx, since)
@@ -49,7 +50,10 @@ func (s *Service) RefreshTrends(ctx context.Context, now time.Time) error {
 		if err := q.ReplaceTrends(ctx, model.TrendTag, tags, now); err != nil {
 			return err
 		}
-		return q.ReplaceTrends(ctx, model.TrendStatus, statuses, now)
+		if err := q.ReplaceTrends(ctx, model.TrendStatus, statuses, now); err != nil {
+			return err
+		}
+		return q.PruneTrendReviews(ctx)
 	})
 }
 

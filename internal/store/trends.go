@@ -157,3 +157,11 @@ func (q Q) ReviewTrend(ctx context.Context, kind string, targetID int64, allowed
 		kind, targetID, allowed, time.Now().UTC())
 	return wrap(err, "review trend %s %d", kind, targetID)
 }
+
+// PruneTrendReviews forgets the reviews of tags and statuses that no longer exist.
+func (q Q) PruneTrendReviews(ctx context.Context) error {
+	_, err := q.db.ExecContext(ctx, `DELETE FROM trend_reviews WHERE
+		(kind = $1 AND NOT EXISTS (SELECT 1 FROM statuses s WHERE s.id = trend_reviews.target_id))
+		OR (kind = $2 AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.id = trend_reviews.target_id))`, model.TrendStatus, model.TrendTag)
+	return wrap(err, "prune trend reviews")
+}
