@@ -17,43 +17,32 @@ func pathIDNamed(r *http.Request, name string) (int64, error) {
 	return v, nil
 }
 
-// filterSubresource serves GET /api/v2/filters/{a}/{b}. Go's router cannot hold both
-// /filters/{filter_id}/keywords and /filters/keywords/{id} for one method (each matches
-// /filters/keywords/keywords), so one pattern takes both shapes; as in Mastodon's routes,
-// the keywords/{id} and statuses/{id} reading wins.
-func (a *API) filterSubresource(w http.ResponseWriter, r *http.Request) error {
-	first, second := r.PathValue("a"), r.PathValue("b")
-	switch {
-	case first == "keywords":
-		return a.withPathID(w, r, second, a.getFilterKeyword)
-	case first == "statuses":
-		return a.withPathID(w, r, second, a.getFilterStatus)
-	case second == "keywords":
-		return a.withPathID(w, r, first, a.filterKeywords)
-	case second == "statuses":
-		return a.withPathID(w, r, first, a.filterStatuses)
-	}
-	return httpx.ErrNotFound
-}
-
-func (a *API) withPathID(w http.ResponseWriter, r *http.Request, raw string, fn func(w http.ResponseWriter, r *http.Request, id int64) error) error {
-	v, ok := id.Parse(raw)
-	if !ok {
-		return httpx.ErrNotFound
-	}
-	return fn(w, r, v)
-}
-
-func (a *API) filterKeywords(w http.ResponseWriter, r *http.Request, filterID int64) error {
+// filterParts serves GET /api/v2/filters/{filter_id}/keywords and …/statuses. Go's router
+// cannot hold /filters/{filter_id}/keywords beside /filters/keywords/{id} for one method
+// (both match /filters/keywords/keywords, neither more specific), so the lists share one
+// pattern that the more specific keywords/{id} and statuses/{id} take precedence over,
+// as in Mastodon's routes.
+func (a *API) filterParts(w http.ResponseWriter, r *http.Request) error {
 	auth, err := member(r, "read:filters")
 	if err != nil {
 		return err
+	}
+	filterID, err := pathIDNamed(r, "filter_id")
+	if err != nil {
+		return err
+	}
+	part := r.PathValue("part")
+	if part != "keywords" && part != "statuses" {
+		return httpx.ErrNotFound
 	}
 	f, err := a.Social.Filter(r.Context(), auth.Account, filterID)
 	if err != nil {
 		return err
 	}
-	return httpx.OK(w, a.render.FilterKeywords(f.Keywords))
+	if part == "keywords" {
+		return httpx.OK(w, a.render.FilterKeywords(f.Keywords))
+	}
+	return httpx.OK(w, a.render.FilterStatuses(f.Statuses))
 }
 
 func (a *API) addFilterKeyword(w http.ResponseWriter, r *http.Request) error {
@@ -89,8 +78,12 @@ func keywordParams(w http.ResponseWriter, r *http.Request) (social.KeywordChange
 	return kc, err
 }
 
-func (a *API) getFilterKeyword(w http.ResponseWriter, r *http.Request, keywordID int64) error {
+func (a *API) getFilterKeyword(w http.ResponseWriter, r *http.Request) error {
 	auth, err := member(r, "read:filters")
+	if err != nil {
+		return err
+	}
+	keywordID, err := pathID(r)
 	if err != nil {
 		return err
 	}
@@ -137,18 +130,6 @@ func (a *API) deleteFilterKeyword(w http.ResponseWriter, r *http.Request) error 
 	return httpx.OK(w, struct{}{})
 }
 
-func (a *API) filterStatuses(w http.ResponseWriter, r *http.Request, filterID int64) error {
-	auth, err := member(r, "read:filters")
-	if err != nil {
-		return err
-	}
-	f, err := a.Social.Filter(r.Context(), auth.Account, filterID)
-	if err != nil {
-		return err
-	}
-	return httpx.OK(w, a.render.FilterStatuses(f.Statuses))
-}
-
 func (a *API) addFilterStatus(w http.ResponseWriter, r *http.Request) error {
 	auth, err := member(r, "write:filters")
 	if err != nil {
@@ -173,8 +154,12 @@ func (a *API) addFilterStatus(w http.ResponseWriter, r *http.Request) error {
 	return httpx.OK(w, a.render.FilterStatus(fs))
 }
 
-func (a *API) getFilterStatus(w http.ResponseWriter, r *http.Request, entryID int64) error {
+func (a *API) getFilterStatus(w http.ResponseWriter, r *http.Request) error {
 	auth, err := member(r, "read:filters")
+	if err != nil {
+		return err
+	}
+	entryID, err := pathID(r)
 	if err != nil {
 		return err
 	}

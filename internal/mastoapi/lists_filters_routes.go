@@ -19,9 +19,10 @@ func (a *API) listAndFilterRoutes(h route) {
 	h("GET /api/v2/filters/{id}", a.getFilter)
 	h("PUT /api/v2/filters/{id}", a.updateFilter)
 	h("DELETE /api/v2/filters/{id}", a.deleteFilter)
-	// GET /api/v2/filters/{filter_id}/keywords and …/statuses, and GET
-	// /api/v2/filters/keywords/{id} and statuses/{id}, share one pattern (see filterSubresource).
-	h("GET /api/v2/filters/{a}/{b}", a.filterSubresource)
+	// GET /api/v2/filters/{filter_id}/keywords and …/statuses share one pattern: see filterParts.
+	h("GET /api/v2/filters/{filter_id}/{part}", a.filterParts)
+	h("GET /api/v2/filters/keywords/{id}", a.getFilterKeyword)
+	h("GET /api/v2/filters/statuses/{id}", a.getFilterStatus)
 	h("POST /api/v2/filters/{filter_id}/keywords", a.addFilterKeyword)
 	h("PUT /api/v2/filters/keywords/{id}", a.updateFilterKeyword)
 	h("DELETE /api/v2/filters/keywords/{id}", a.deleteFilterKeyword)
