@@ -109,7 +109,7 @@ func (q Q) ListAccounts(ctx context.Context, listID int64, p Page) ([]*model.Acc
 	var b builder
 	b.where("la.list_id = ?", listID)
 	b.where("a.suspended_at IS NULL")
-	tail := " ORDER BY la.id"
+	tail := " ORDER BY la.id DESC"
 	if p.Limit > 0 {
 		tail = b.page("la.id", p)
 	}
