@@ -42,11 +42,11 @@ func runListsAndFilters(t *testing.T, in *servertest.Instance) {
 	}
 
 	list := checkLists(t, carol, daveAcc)
-	fromDave := postAs(t, dave, "dave's garden update")
-	postAs(t, erin, "erin is not in the list")
+	fromDave := tootAs(t, dave, "dave's garden update")
+	tootAs(t, erin, "erin is not in the list")
 	tl, err := carol.GetTimelineList(ctx, list.ID, nil)
 	if err != nil || len(tl) != 1 || tl[0].ID != fromDave.ID {
-		t.Fatalf("list timeline = %v, %v; want only dave's status", statusIDs(tl), err)
+		t.Fatalf("list timeline = %v, %v; want only dave's status", timelineIDs(tl), err)
 	}
 	checkFilters(t, carol, erin)
 }
@@ -86,10 +86,10 @@ func checkFilters(t *testing.T, c, author *mastodon.Client) {
 	if err != nil || len(filters) != 1 || filters[0].ID != f.ID || !filters[0].WholeWord {
 		t.Fatalf("GetFilters = %+v, %v", filters, err)
 	}
-	warned := postAs(t, author, "so much broccoli this year")
+	warned := tootAs(t, author, "so much broccoli this year")
 	home, err := c.GetTimelineHome(ctx, nil)
 	if err != nil || len(home) == 0 || home[0].ID != warned.ID {
-		t.Fatalf("home = %v, %v; want %s first", statusIDs(home), err, warned.ID)
+		t.Fatalf("home = %v, %v; want %s first", timelineIDs(home), err, warned.ID)
 	}
 	// A v1 filter is one keyword of a v2 filter, titled with the phrase: the result names that.
 	if r := home[0].Filtered; len(r) != 1 || r[0].Filter.Title != "Broccoli" || r[0].Filter.FilterAction != "warn" ||
@@ -101,7 +101,7 @@ func checkFilters(t *testing.T, c, author *mastodon.Client) {
 	}
 	home, err = c.GetTimelineHome(ctx, nil)
 	if err != nil || len(home) > 0 && home[0].ID == warned.ID {
-		t.Fatalf("home after making the filter irreversible = %v, %v; want %s gone", statusIDs(home), err, warned.ID)
+		t.Fatalf("home after making the filter irreversible = %v, %v; want %s gone", timelineIDs(home), err, warned.ID)
 	}
 	if err := c.DeleteFilter(ctx, f.ID); err != nil {
 		t.Fatalf("DeleteFilter: %v", err)
@@ -111,7 +111,7 @@ func checkFilters(t *testing.T, c, author *mastodon.Client) {
 	}
 }
 
-func postAs(t *testing.T, c *mastodon.Client, text string) *mastodon.Status {
+func tootAs(t *testing.T, c *mastodon.Client, text string) *mastodon.Status {
 	t.Helper()
 	st, err := c.PostStatus(context.Background(), &mastodon.Toot{Status: text, Visibility: "public"})
 	if err != nil {
@@ -120,7 +120,7 @@ func postAs(t *testing.T, c *mastodon.Client, text string) *mastodon.Status {
 	return st
 }
 
-func statusIDs(l []*mastodon.Status) []mastodon.ID {
+func timelineIDs(l []*mastodon.Status) []mastodon.ID {
 	out := make([]mastodon.ID, len(l))
 	for i, s := range l {
 		out[i] = s.ID

@@ -72,7 +72,7 @@ func TestFiltersV2CRUD(t *testing.T) {
 			{"GET", "/api/v2/filters/" + fid + "/keywords", nil},
 			{"POST", "/api/v2/filters/" + fid + "/keywords", jsonObj{"keyword": "x"}},
 			{"GET", "/api/v2/filters/" + fid + "/statuses", nil},
-			{"GET", "/api/v1/filters/" + idOf(mustID(finale["id"])), nil},
+			{"GET", "/api/v1/filters/" + idOf(idNumber(finale["id"])), nil},
 		} {
 			errorMessage(t, other.Do(t, c.method, c.path, c.body), 404, "another's filter: "+c.method+" "+c.path)
 		}
@@ -86,7 +86,7 @@ func TestFiltersV2CRUD(t *testing.T) {
 	})
 }
 
-func mustID(v any) int64 {
+func idNumber(v any) int64 {
 	n, _ := id.Parse(v.(string))
 	return n
 }
@@ -240,7 +240,7 @@ func filteredBy(s map[string]any) []string {
 	return out
 }
 
-func byID(l jsonList, statusID string) map[string]any {
+func statusWithID(l jsonList, statusID string) map[string]any {
 	for _, s := range l {
 		if s["id"] == statusID {
 			return s
@@ -272,17 +272,17 @@ func TestFilteredField(t *testing.T) {
 		conformsAll(t, "Status", home)
 		sameIDs(t, "home (hide filter drops the content warning match)", ids(home), []string{mine, boost, plain, hotdog, catalog, cat})
 		for statusID, filters := range map[string][]string{cat: {warn}, catalog: nil, hotdog: {warn}, plain: nil, mine: nil, boost: {warn}} {
-			s := byID(home, statusID)
+			s := statusWithID(home, statusID)
 			if got := filteredBy(s); !slices.Equal(got, filters) {
 				t.Errorf("home %s (%v) filtered by %v; want %v", statusID, s["content"], got, filters)
 			}
 		}
-		r := byID(home, cat)["filtered"].([]any)[0].(map[string]any)
+		r := statusWithID(home, cat)["filtered"].([]any)[0].(map[string]any)
 		conforms(t, "FilterResult", r)
 		if fmt.Sprint(r["keyword_matches"]) != "[Cat]" || r["status_matches"] != nil || field(r, "filter", "keywords") != nil {
 			t.Errorf("filter result = %v; want keyword_matches [Cat], no status_matches, no keywords", r)
 		}
-		if got := filteredBy(byID(home, boost)["reblog"].(map[string]any)); !slices.Equal(got, []string{warn}) {
+		if got := filteredBy(statusWithID(home, boost)["reblog"].(map[string]any)); !slices.Equal(got, []string{warn}) {
 			t.Errorf("boosted original filtered by %v; want the warn filter", got)
 		}
 
@@ -290,10 +290,10 @@ func TestFilteredField(t *testing.T) {
 		if !slices.Contains(ids(public), cw) {
 			t.Errorf("public = %v; the home-only hide filter must not drop %s", ids(public), cw)
 		}
-		if got := filteredBy(byID(public, plain)); !slices.Equal(got, []string{byStatus}) {
+		if got := filteredBy(statusWithID(public, plain)); !slices.Equal(got, []string{byStatus}) {
 			t.Errorf("public plain filtered by %v; want the status filter", got)
 		}
-		sm := byID(public, plain)["filtered"].([]any)[0].(map[string]any)
+		sm := statusWithID(public, plain)["filtered"].([]any)[0].(map[string]any)
 		if fmt.Sprint(sm["status_matches"]) != "["+plain+"]" {
 			t.Errorf("status filter result = %v", sm)
 		}
@@ -302,7 +302,7 @@ func TestFilteredField(t *testing.T) {
 			t.Errorf("anonymous status has filtered: %v", tag[0])
 		}
 		acct := list(t, me.Do(t, "GET", "/api/v1/accounts/"+idOf(friend.Account.ID)+"/statuses", nil), "account statuses")
-		if got := filteredBy(byID(acct, hotdog)); !slices.Equal(got, []string{warn}) {
+		if got := filteredBy(statusWithID(acct, hotdog)); !slices.Equal(got, []string{warn}) {
 			t.Errorf("account statuses hotdog filtered by %v", got)
 		}
 		reply := post(t, friend, jsonObj{"status": "dog days", "in_reply_to_id": plain})["id"].(string)
@@ -318,7 +318,7 @@ func TestFilterContextsAndExpiry(t *testing.T) {
 		me, friend := in.NewMember(t, "me"), in.NewMember(t, "friend")
 		follow(t, me, friend)
 		l := newList(t, me, jsonObj{"title": "L"})
-		addMembers(t, me, l, friend)
+		addListMembers(t, me, l, friend)
 		hideHome := newFilter(t, me, jsonObj{"title": "h", "context": []string{"home"}, "filter_action": "hide",
 			"keywords_attributes": []jsonObj{{"keyword": "election"}}})["id"].(string)
 		hideNotes := newFilter(t, me, jsonObj{"title": "n", "context": []string{"notifications"}, "filter_action": "hide",
@@ -339,7 +339,7 @@ func TestFilterContextsAndExpiry(t *testing.T) {
 
 		// Expire the home filter: it stops applying but stays listed.
 		ctx := context.Background()
-		f, err := in.Store.OwnedFilter(ctx, me.Account.ID, mustID(hideHome))
+		f, err := in.Store.OwnedFilter(ctx, me.Account.ID, idNumber(hideHome))
 		if err != nil {
 			t.Fatal(err)
 		}

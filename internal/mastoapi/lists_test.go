@@ -18,7 +18,7 @@ func newList(t *testing.T, m *servertest.Member, body jsonObj) string {
 }
 
 // addMembers adds accounts to a list and fails unless it worked.
-func addMembers(t *testing.T, m *servertest.Member, listID string, members ...*servertest.Member) {
+func addListMembers(t *testing.T, m *servertest.Member, listID string, members ...*servertest.Member) {
 	t.Helper()
 	var accountIDs []string
 	for _, a := range members {
@@ -102,9 +102,9 @@ func TestListMembers(t *testing.T) {
 		}
 		l := newList(t, me, jsonObj{"title": "L"})
 		l2 := newList(t, me, jsonObj{"title": "L2"})
-		addMembers(t, me, l, a, b)
+		addListMembers(t, me, l, a, b)
 		obj(t, me.Form(t, "POST", "/api/v1/lists/"+l+"/accounts", "account_ids[]="+idOf(c.Account.ID)), 200, "add by form")
-		addMembers(t, me, l2, b)
+		addListMembers(t, me, l2, b)
 
 		all := list(t, me.Do(t, "GET", "/api/v1/lists/"+l+"/accounts?limit=0", nil), "all members")
 		conformsAll(t, "Account", all)
@@ -146,7 +146,7 @@ func TestListTimeline(t *testing.T) {
 		byList := map[string]string{}
 		for _, policy := range []string{"list", "followed", "none"} {
 			byList[policy] = newList(t, me, jsonObj{"title": policy, "replies_policy": policy})
-			addMembers(t, me, byList[policy], a, b)
+			addListMembers(t, me, byList[policy], a, b)
 		}
 
 		aPost := say(t, a, "a speaks")
@@ -188,9 +188,9 @@ func TestExclusiveListsLeaveHome(t *testing.T) {
 		follow(t, me, b)
 		aPost, bPost, mine := say(t, a, "from a"), say(t, b, "from b"), say(t, me, "mine")
 		l := newList(t, me, jsonObj{"title": "a only", "exclusive": true})
-		addMembers(t, me, l, a, me)
+		addListMembers(t, me, l, a, me)
 		inclusive := newList(t, me, jsonObj{"title": "b too"})
-		addMembers(t, me, inclusive, b)
+		addListMembers(t, me, inclusive, b)
 
 		sameIDs(t, "home with a in an exclusive list", idsAt(t, me, "/api/v1/timelines/home"), []string{mine, bPost})
 		sameIDs(t, "the exclusive list", idsAt(t, me, "/api/v1/timelines/list/"+l), []string{mine, aPost})
