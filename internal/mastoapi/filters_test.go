@@ -145,7 +145,11 @@ func TestFilterBadInput(t *testing.T) {
 func TestFilterKeywordsAndStatuses(t *testing.T) {
 	engines(t, func(t *testing.T, in *servertest.Instance) {
 		me, other, author := in.NewMember(t, "me"), in.NewMember(t, "other"), in.NewMember(t, "author")
-		fid := newFilter(t, me, jsonObj{"title": "f", "context": []string{"home"}})["id"].(string)
+		empty := newFilter(t, me, jsonObj{"title": "f", "context": []string{"home"}})
+		if fmt.Sprint(empty["keywords"], empty["statuses"]) != "[] []" {
+			t.Errorf("new filter = %v; want empty keywords and statuses", empty)
+		}
+		fid := empty["id"].(string)
 
 		k := obj(t, me.Do(t, "POST", "/api/v2/filters/"+fid+"/keywords", jsonObj{"keyword": "cats", "whole_word": false}), 200, "add keyword")
 		conforms(t, "FilterKeyword", k)

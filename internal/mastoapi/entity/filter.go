@@ -9,13 +9,13 @@ import (
 // Filter is Mastodon's Filter entity (v2). Keywords and statuses are left out where it
 // is part of a FilterResult.
 type Filter struct {
-	ID           string          `json:"id"`
-	Title        string          `json:"title"`
-	Context      []string        `json:"context"`
-	ExpiresAt    *string         `json:"expires_at"`
-	FilterAction string          `json:"filter_action"`
-	Keywords     []FilterKeyword `json:"keywords,omitempty"`
-	Statuses     []FilterStatus  `json:"statuses,omitempty"`
+	ID           string           `json:"id"`
+	Title        string           `json:"title"`
+	Context      []string         `json:"context"`
+	ExpiresAt    *string          `json:"expires_at"`
+	FilterAction string           `json:"filter_action"`
+	Keywords     *[]FilterKeyword `json:"keywords,omitempty"`
+	Statuses     *[]FilterStatus  `json:"statuses,omitempty"`
 }
 
 // FilterKeyword is Mastodon's FilterKeyword entity.
@@ -51,13 +51,8 @@ type V1Filter struct {
 // Filter renders a filter with its keywords and statuses.
 func (r Renderer) Filter(f *model.Filter) Filter {
 	out := r.filterSummary(f)
-	out.Keywords, out.Statuses = []FilterKeyword{}, []FilterStatus{}
-	for _, k := range f.Keywords {
-		out.Keywords = append(out.Keywords, r.FilterKeyword(k))
-	}
-	for _, s := range f.Statuses {
-		out.Statuses = append(out.Statuses, r.FilterStatus(s))
-	}
+	keywords, statuses := r.FilterKeywords(f.Keywords), r.FilterStatuses(f.Statuses)
+	out.Keywords, out.Statuses = &keywords, &statuses
 	return out
 }
 
