@@ -16,6 +16,7 @@ type StatusView struct {
 	Tags                                      []string
 	App                                       *model.App
 	Favourited, Reblogged, Bookmarked, Pinned bool
+	Filtered                                  []model.FilterMatch // the viewer's filters that match, in the listing's context
 }
 
 // Views hydrates statuses for viewer with a fixed number of queries, whatever their count.

@@ -53,6 +53,7 @@ func (q Q) homeMergeWindow(ctx context.Context, viewer, lo, hi int64, asc bool, 
 	b.where(`(src.aid = ? OR s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id IN (s.account_id, ?)
 		OR EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = ? AND rf.target_account_id = s.in_reply_to_account_id))`,
 		viewer, viewer, viewer)
+	b.outsideExclusiveLists(viewer)
 	b.visibleTo(viewer)
 	dir := "DESC"
 	if asc {
