@@ -75,12 +75,12 @@ func (s *Service) policyVerdict(ctx context.Context, q store.Q, n *model.Notific
 
 // policyAnswers lists what each rule of the policy that concerns the sender says.
 func (s *Service) policyAnswers(ctx context.Context, q store.Q, p *model.NotificationPolicy, n *model.Notification, sender *model.Account) ([]model.Policy, error) {
-	following, err := q.FollowBetween(ctx, store.Follows, n.AccountID, sender.ID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	following, err := s.followOrNil(ctx, q, n.AccountID, sender.ID)
+	if err != nil {
 		return nil, err
 	}
-	follower, err := q.FollowBetween(ctx, store.Follows, sender.ID, n.AccountID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	follower, err := s.followOrNil(ctx, q, sender.ID, n.AccountID)
+	if err != nil {
 		return nil, err
 	}
 	var out []model.Policy
@@ -103,6 +103,15 @@ func (s *Service) policyAnswers(ctx context.Context, q store.Q, p *model.Notific
 		}
 	}
 	return out, nil
+}
+
+// followOrNil is from's follow of to, or nil when there is none.
+func (s *Service) followOrNil(ctx context.Context, q store.Q, from, to int64) (*model.Follow, error) {
+	f, err := q.FollowBetween(ctx, store.Follows, from, to)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return f, err
 }
 
 // unsolicitedPrivateMention reports whether n is a mention in a direct message that
