@@ -39,7 +39,9 @@ func groupsAt(t *testing.T, m *servertest.Member, path string) (jsonObj, []strin
 	return res, keys
 }
 
-func groupAt(res jsonObj, i int) jsonObj { return res["notification_groups"].([]any)[i].(map[string]any) }
+func groupAt(res jsonObj, i int) jsonObj {
+	return res["notification_groups"].([]any)[i].(map[string]any)
+}
 
 func TestGroupedNotifications(t *testing.T) {
 	engines(t, func(t *testing.T, in *servertest.Instance) {
