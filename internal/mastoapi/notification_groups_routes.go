@@ -12,6 +12,10 @@ func (a *API) notificationGroupRoutes(h route) {
 
 	h("GET /api/v2/notifications/policy", a.notificationPolicy)
 	h("PATCH /api/v2/notifications/policy", a.updateNotificationPolicy)
+	// The deprecated v1 form of the policy, which Mastodon still serves (not in the table).
+	h("GET /api/v1/notifications/policy", a.notificationPolicyV1)
+	h("PATCH /api/v1/notifications/policy", a.updateNotificationPolicyV1)
+	h("PUT /api/v1/notifications/policy", a.updateNotificationPolicyV1)
 	h("GET /api/v1/notifications/requests", a.notificationRequests)
 	h("GET /api/v1/notifications/requests/merged", a.notificationRequestsMerged)
 	h("GET /api/v1/notifications/requests/{id}", a.notificationRequest)

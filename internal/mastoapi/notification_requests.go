@@ -46,6 +46,51 @@ func (a *API) updateNotificationPolicy(w http.ResponseWriter, r *http.Request) e
 	return httpx.OK(w, a.render.NotificationPolicy(view))
 }
 
+func (a *API) notificationPolicyV1(w http.ResponseWriter, r *http.Request) error {
+	auth, err := member(r, "read:notifications")
+	if err != nil {
+		return err
+	}
+	p, err := a.Social.NotificationPolicy(r.Context(), auth.Account)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(w, a.render.NotificationPolicyV1(p))
+}
+
+// updateNotificationPolicyV1 takes the v1 flags: true filters, false accepts.
+func (a *API) updateNotificationPolicyV1(w http.ResponseWriter, r *http.Request) error {
+	auth, err := member(r, "write:notifications")
+	if err != nil {
+		return err
+	}
+	p, err := httpx.ParseParams(w, r)
+	if err != nil {
+		return err
+	}
+	c := social.PolicyChange{}
+	for key, dst := range map[string]**model.Policy{"filter_not_following": &c.ForNotFollowing, "filter_not_followers": &c.ForNotFollowers,
+		"filter_new_accounts": &c.ForNewAccounts, "filter_private_mentions": &c.ForPrivateMentions} {
+		if !p.Has(key) {
+			continue
+		}
+		filter, err := p.Bool(key, false)
+		if err != nil {
+			return err
+		}
+		v := model.PolicyAccept
+		if filter {
+			v = model.PolicyFilter
+		}
+		*dst = &v
+	}
+	view, err := a.Social.UpdateNotificationPolicy(r.Context(), auth.Account, c)
+	if err != nil {
+		return err
+	}
+	return httpx.OK(w, a.render.NotificationPolicyV1(view))
+}
+
 func (a *API) notificationRequests(w http.ResponseWriter, r *http.Request) error {
 	auth, err := member(r, "read:notifications")
 	if err != nil {

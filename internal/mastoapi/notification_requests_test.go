@@ -44,6 +44,21 @@ func TestNotificationPolicy(t *testing.T) {
 		if r := in.Do(t, in.Token(t, &alice.User.ID, "read"), "PATCH", "/api/v2/notifications/policy", jsonObj{"for_new_accounts": "accept"}); r.Status != 403 {
 			t.Errorf("PATCH with a read token = %d; want 403", r.Status)
 		}
+		v1 := obj(t, alice.Do(t, "GET", "/api/v1/notifications/policy", nil), 200, "GET v1 policy")
+		if v1["filter_not_following"] != true || v1["filter_not_followers"] != false || v1["filter_new_accounts"] != true ||
+			v1["filter_private_mentions"] != true || field(v1, "summary", "pending_requests_count") != 0.0 {
+			t.Errorf("v1 policy = %v; want the v2 rules as flags", v1)
+		}
+		for _, method := range []string{"PATCH", "PUT"} {
+			v1 = obj(t, alice.Do(t, method, "/api/v1/notifications/policy", jsonObj{"filter_not_following": false, "filter_not_followers": true}), 200, method+" v1 policy")
+			if v1["filter_not_following"] != false || v1["filter_not_followers"] != true {
+				t.Errorf("%s v1 policy = %v", method, v1)
+			}
+		}
+		if got := policyOf(t, alice); got["for_not_following"] != "accept" || got["for_not_followers"] != "filter" || got["for_new_accounts"] != "filter" {
+			t.Errorf("v2 policy after v1 update = %v", got)
+		}
+		errorMessage(t, alice.Do(t, "PATCH", "/api/v1/notifications/policy", jsonObj{"filter_new_accounts": "maybe"}), 422, "bad v1 flag")
 		if r := in.Do(t, "", "GET", "/api/v2/notifications/policy", nil); r.Status != 401 {
 			t.Errorf("anonymous policy = %d; want 401", r.Status)
 		}

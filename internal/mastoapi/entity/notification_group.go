@@ -2,6 +2,7 @@ package entity
 
 import (
 	"github.com/tuskhq/tusk/internal/id"
+	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/social"
 )
 
@@ -143,4 +144,22 @@ func (r Renderer) NotificationRequests(list []*social.NotificationRequestView) [
 		out[i] = r.NotificationRequest(v)
 	}
 	return out
+}
+
+// NotificationPolicyV1 is the deprecated v1 form of the policy: each rule as a flag
+// saying whether it holds anything back.
+type NotificationPolicyV1 struct {
+	FilterNotFollowing    bool          `json:"filter_not_following"`
+	FilterNotFollowers    bool          `json:"filter_not_followers"`
+	FilterNewAccounts     bool          `json:"filter_new_accounts"`
+	FilterPrivateMentions bool          `json:"filter_private_mentions"`
+	Summary               PolicySummary `json:"summary"`
+}
+
+// NotificationPolicyV1 renders a policy in the v1 form.
+func (r Renderer) NotificationPolicyV1(p *social.PolicyView) NotificationPolicyV1 {
+	return NotificationPolicyV1{FilterNotFollowing: p.ForNotFollowing != model.PolicyAccept,
+		FilterNotFollowers: p.ForNotFollowers != model.PolicyAccept, FilterNewAccounts: p.ForNewAccounts != model.PolicyAccept,
+		FilterPrivateMentions: p.ForPrivateMentions != model.PolicyAccept,
+		Summary:               PolicySummary{PendingRequests: p.PendingRequests, PendingNotifications: p.PendingNotifications}}
 }
