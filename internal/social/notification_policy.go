@@ -44,6 +44,10 @@ func (s *Service) policyVerdict(ctx context.Context, q store.Q, n *model.Notific
 	if unfilterableTypes[n.Type] {
 		return model.PolicyAccept, nil
 	}
+	policy, err := s.policyOf(ctx, q, n.AccountID)
+	if err != nil || acceptsAll(policy, n) {
+		return model.PolicyAccept, err
+	}
 	if ok, err := q.NotificationPermitted(ctx, n.AccountID, n.FromAccountID); err != nil || ok {
 		return model.PolicyAccept, err
 	}
@@ -56,10 +60,6 @@ func (s *Service) policyVerdict(ctx context.Context, q store.Q, n *model.Notific
 			return model.PolicyAccept, nil
 		}
 	}
-	policy, err := s.policyOf(ctx, q, n.AccountID)
-	if err != nil {
-		return "", err
-	}
 	answers, err := s.policyAnswers(ctx, q, policy, n, sender)
 	if err != nil {
 		return "", err
@@ -71,6 +71,14 @@ func (s *Service) policyVerdict(ctx context.Context, q store.Q, n *model.Notific
 		}
 	}
 	return verdict, nil
+}
+
+// acceptsAll reports whether no rule of p can hold n back, which spares the lookups
+// about its sender in the common case (Mastodon's default policy, anything but a mention).
+// No account is limited by moderators yet, so for_limited_accounts cannot apply.
+func acceptsAll(p *model.NotificationPolicy, n *model.Notification) bool {
+	return p.ForNotFollowing == model.PolicyAccept && p.ForNotFollowers == model.PolicyAccept &&
+		p.ForNewAccounts == model.PolicyAccept && (n.Type != model.NotifyMention || p.ForPrivateMentions == model.PolicyAccept)
 }
 
 // policyAnswers lists what each rule of the policy that concerns the sender says.
