@@ -152,6 +152,11 @@ func TestNotificationRequests(t *testing.T) {
 		sameIDs(t, "bob's requests", idsAt(t, bob, "/api/v1/notifications/requests"), []string{bobsReq})
 		obj(t, bob.Do(t, "POST", "/api/v1/notifications/requests/dismiss", jsonObj{"id": []string{bobsReq}}), 200, "bulk dismiss")
 		sameIDs(t, "bob's requests after dismissing", idsAt(t, bob, "/api/v1/notifications/requests"), []string{})
+		tooMany := make([]string, 101)
+		for i := range tooMany {
+			tooMany[i] = idOf(int64(i + 1))
+		}
+		errorMessage(t, alice.Do(t, "POST", "/api/v1/notifications/requests/dismiss", jsonObj{"id": tooMany}), 422, "101 ids at once")
 		if p := policyOf(t, alice); field(p, "summary", "pending_requests_count") != 0.0 {
 			t.Errorf("summary after answering = %v", p["summary"])
 		}
