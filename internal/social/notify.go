@@ -42,5 +42,8 @@ func (s *Service) notify(ctx context.Context, q store.Q, to, from int64, typ str
 	if to == from || !isLocal(ctx, q, to) {
 		return nil
 	}
+	if screened, err := s.notificationScreened(ctx, q, to, from); err != nil || screened {
+		return err
+	}
 	return q.InsertNotification(ctx, &model.Notification{AccountID: to, FromAccountID: from, Type: typ, StatusID: statusID})
 }

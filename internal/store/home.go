@@ -51,6 +51,7 @@ func (q Q) homeMergeWindow(ctx context.Context, viewer, lo, hi int64, asc bool, 
 		OR EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = ? AND rf.target_account_id = s.in_reply_to_account_id))`,
 		viewer, viewer, viewer)
 	b.visibleTo(viewer)
+	b.screenFor(viewer)
 	dir := "DESC"
 	if asc {
 		dir = "ASC"

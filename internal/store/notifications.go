@@ -60,6 +60,7 @@ func (q Q) Notifications(ctx context.Context, accountID int64, f NotificationFil
 	if f.FromAccountID != 0 {
 		b.where("n.from_account_id = ?", f.FromAccountID)
 	}
+	b.screenNotificationsFor(accountID)
 	tail := b.page("n.id", p)
 	rows, err := q.db.QueryContext(ctx, `SELECT `+notificationColumns+` FROM notifications n`+b.clause()+tail, b.args...)
 	if err != nil {
@@ -79,8 +80,10 @@ func (q Q) Notifications(ctx context.Context, accountID int64, f NotificationFil
 
 // NotificationByID loads one of accountID's notifications; others' are not found.
 func (q Q) NotificationByID(ctx context.Context, accountID, id int64) (*model.Notification, error) {
-	n, err := scanNotification(q.db.QueryRowContext(ctx, `SELECT `+notificationColumns+` FROM notifications n
-		WHERE n.id = $1 AND n.account_id = $2`, id, accountID))
+	b := builder{args: []any{id, accountID}}
+	b.where("n.id = $1 AND n.account_id = $2")
+	b.screenNotificationsFor(accountID)
+	n, err := scanNotification(q.db.QueryRowContext(ctx, `SELECT `+notificationColumns+` FROM notifications n`+b.clause(), b.args...))
 	return n, notFound(err, fmt.Sprintf("notification %d", id))
 }
 
