@@ -74,9 +74,12 @@ func (b *builder) visibleTo(viewer int64) {
 	b.notBlockedByAuthor(viewer)
 }
 
-// notBlockedByAuthor is model.Visible's block clause: nothing of an author who blocks the viewer.
+// notBlockedByAuthor is model.Visible's block clause: nothing of an author who blocks the
+// viewer, boosts of their statuses included (a boost shows its original).
 func (b *builder) notBlockedByAuthor(viewer int64) {
 	b.where(`NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.account_id = s.account_id AND vb.target_account_id = ?)`, viewer)
+	b.where(`(s.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM statuses vo JOIN blocks vob ON vob.account_id = vo.account_id
+		WHERE vo.id = s.reblog_of_id AND vob.target_account_id = ?))`, viewer)
 }
 
 func toLower(s string) string { return strings.ToLower(s) }

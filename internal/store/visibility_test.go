@@ -52,5 +52,26 @@ func TestVisibilitySQLAgreesWithCanSee(t *testing.T) {
 				}
 			}
 		}
+		checkBoostOfBlocker(t, s, author, blocked, stranger)
 	})
+}
+
+// checkBoostOfBlocker: a boost shows its original, so a boost of a blocker's status is
+// as invisible to the blocked viewer as the status itself (VisibleStatus checks both).
+func checkBoostOfBlocker(t *testing.T, s *store.Store, author, blocked, booster *model.Account) {
+	t.Helper()
+	ctx := context.Background()
+	orig := mustStatus(t, s, store.NewStatus{Status: &model.Status{URI: "boosted", AccountID: author.ID, Visibility: model.Public, Local: true}})
+	boost := mustStatus(t, s, store.NewStatus{Status: &model.Status{URI: "boost", AccountID: booster.ID, ReblogOfID: &orig.ID,
+		Visibility: model.Public, Local: true}})
+	for _, v := range []*model.Account{blocked, author} {
+		want := model.Visible(v.ID, boost, model.Audience{}) && model.Visible(v.ID, orig, model.Audience{BlockedByAuthor: v == blocked})
+		list, err := s.AccountStatuses(ctx, v.ID, booster.ID, store.AccountStatusFilter{}, store.Page{Limit: 40})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(list) == 1 && list[0].ID == boost.ID; got != want {
+			t.Errorf("boost of the author's status seen by %s: SQL says %v, Visible says %v", v.Username, got, want)
+		}
+	}
 }
