@@ -183,12 +183,8 @@ func idList(w http.ResponseWriter, r *http.Request) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw := p.List("id")
-	if len(raw) > social.MaxAccountsPerRequest {
-		return nil, httpx.Unprocessable("Validation failed: at most %d accounts may be requested at once", social.MaxAccountsPerRequest)
-	}
 	var ids []int64
-	for _, v := range raw {
+	for _, v := range p.List("id") {
 		if n, ok := id.Parse(v); ok {
 			ids = append(ids, n)
 		}

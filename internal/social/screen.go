@@ -43,8 +43,7 @@ func (s *Service) dropScreened(ctx context.Context, viewer int64, list []*model.
 // notificationScreened reports whether a notification from "from" would be hidden from
 // its recipient anyway; such notifications are not created, as in Mastodon.
 func (s *Service) notificationScreened(ctx context.Context, q store.Q, to, from int64) (bool, error) {
-	screens, err := q.Screens(ctx, to, []int64{from}, time.Now())
-	return screens[from].HidesNotifications(), err
+	return q.NotificationScreened(ctx, to, from)
 }
 
 // followRefused is ErrNotAllowed when a block stands between actor and target either
@@ -67,7 +66,11 @@ func (s *Service) followRefused(ctx context.Context, actor, target *model.Accoun
 // fillRestrictions adds blocks, mutes, domain blocks, endorsements and notes to
 // viewer's relationships with rels' targets.
 func (s *Service) fillRestrictions(ctx context.Context, viewer *model.Account, targets []int64, rels []*model.Relationship) error {
-	screens, err := s.Store.Screens(ctx, viewer.ID, targets, time.Now())
+	blocking, err := s.Store.RelationSet(ctx, store.Blocks, viewer.ID, targets)
+	if err != nil {
+		return err
+	}
+	blockedBy, err := s.Store.BlockedBySet(ctx, viewer.ID, targets)
 	if err != nil {
 		return err
 	}
@@ -88,11 +91,10 @@ func (s *Service) fillRestrictions(ctx context.Context, viewer *model.Account, t
 		return err
 	}
 	for i, t := range targets {
-		r, sc := rels[i], screens[t]
-		r.Blocking, r.BlockedBy, r.Muting, r.MutingNotif = sc.Blocking, sc.BlockedBy, sc.Muting, sc.MutingNotifications
-		r.DomainBlocking, r.Endorsed, r.Note = domainBlocked[t], endorsed[t], notes[t]
+		r := rels[i]
+		r.Blocking, r.BlockedBy, r.DomainBlocking, r.Endorsed, r.Note = blocking[t], blockedBy[t], domainBlocked[t], endorsed[t], notes[t]
 		if m := mutes[t]; m != nil {
-			r.MuteExpiresAt = m.ExpiresAt
+			r.Muting, r.MutingNotif, r.MuteExpiresAt = true, m.HideNotifications, m.ExpiresAt
 		}
 	}
 	return nil

@@ -48,6 +48,16 @@ func (b *builder) screenNotificationsFor(viewer int64) {
 	b.where(screenSQL("n.from_account_id", true), screenArgs(viewer)...)
 }
 
+// NotificationScreened reports whether notifications from "from" are screened out of
+// to's list: screenNotificationsFor's rule, asked for one sender.
+func (q Q) NotificationScreened(ctx context.Context, to, from int64) (bool, error) {
+	b := builder{args: []any{from}}
+	b.where(screenSQL("$1", true), screenArgs(to)...)
+	var shown bool
+	err := q.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1`+b.clause()+`)`, b.args...).Scan(&shown)
+	return !shown, wrap(err, "notification screened")
+}
+
 // Screens loads model.Screen between viewer and each of accounts, as of now.
 func (q Q) Screens(ctx context.Context, viewer int64, accounts []int64, now time.Time) (map[int64]model.Screen, error) {
 	out := make(map[int64]model.Screen, len(accounts))

@@ -95,6 +95,11 @@ func TestScreenSQLAgreesWithScreen(t *testing.T) {
 			check(t, c.name+" original in public timeline", public[originals[c.name]], shown)
 			check(t, c.name+" boost in home timeline", home[boosts[c.name]], shown)
 			check(t, c.name+" notification", notified[authors[c.name]], !c.want.HidesNotifications())
+			screened, err := s.NotificationScreened(ctx, viewer.ID, authors[c.name])
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, c.name+" new notification", !screened, !c.want.HidesNotifications())
 		}
 	})
 }
