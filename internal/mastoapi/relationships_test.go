@@ -100,6 +100,10 @@ func TestBlock(t *testing.T) {
 			t.Errorf("a mention by the blocked account notified the blocker: %v", n)
 		}
 
+		errorMessage(t, alice.Do(t, "POST", "/api/v1/statuses/"+bobSays+"/favourite", nil), 403, "blocker favourites the blocked's status")
+		errorMessage(t, alice.Do(t, "POST", "/api/v1/statuses/"+bobSays+"/reblog", nil), 403, "blocker boosts the blocked's status")
+		obj(t, alice.Do(t, "POST", "/api/v1/statuses/"+bobSays+"/bookmark", nil), 200, "blocker bookmarks the blocked's status")
+
 		blocks := list(t, alice.Do(t, "GET", "/api/v1/blocks", nil), "blocks")
 		conformsAll(t, "Account", blocks)
 		sameIDs(t, "blocks", ids(blocks), []string{idOf(bob.Account.ID)})

@@ -99,3 +99,24 @@ func (s *Service) fillRestrictions(ctx context.Context, viewer *model.Account, t
 	}
 	return nil
 }
+
+// refuseIfBlockingAuthor is ErrNotAllowed when actor blocks the author of the status it
+// would favourite or boost (when applies): as in Mastodon, one does not interact with
+// those one blocks. Undoing and bookmarking stay allowed.
+func (s *Service) refuseIfBlockingAuthor(ctx context.Context, actor *model.Account, statusID int64, applies bool) error {
+	if !applies {
+		return nil
+	}
+	st, err := s.Store.StatusByID(ctx, statusID)
+	if err != nil {
+		return orNotFound(err)
+	}
+	blocking, err := s.Store.RelationSet(ctx, store.Blocks, actor.ID, []int64{st.AccountID})
+	if err != nil {
+		return err
+	}
+	if blocking[st.AccountID] {
+		return ErrNotAllowed
+	}
+	return nil
+}
