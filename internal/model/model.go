@@ -212,6 +212,7 @@ type Relationship struct {
 	RequestedBy         bool
 	Blocking, BlockedBy bool
 	Muting, MutingNotif bool
+	MuteExpiresAt       *time.Time
 	DomainBlocking      bool
 	Endorsed            bool
 	Note                string

@@ -14,6 +14,7 @@ func (s *Server) registerWorkers(reg *jobs.Registry) {
 	jobs.Register(reg, s.mailWorker())
 	s.Accounts.RegisterJobs(reg)
 	s.Social.RegisterDiscoveryJobs(reg)
+	s.Social.RegisterMuteJobs(reg)
 }
 
 // StartJobs starts working the queues this process's role works (none for web only).

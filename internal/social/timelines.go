@@ -24,6 +24,7 @@ func (s *Service) Home(ctx context.Context, viewer *model.Account, p httpx.Page)
 
 // Public is the public (federated or local) timeline.
 func (s *Service) Public(ctx context.Context, viewer *model.Account, sc store.Scope, p httpx.Page) ([]*StatusView, error) {
+	sc.Viewer = viewerID(viewer)
 	list, err := s.Store.PublicTimeline(ctx, sc, storePage(p))
 	if err != nil {
 		return nil, err
@@ -34,6 +35,7 @@ func (s *Service) Public(ctx context.Context, viewer *model.Account, sc store.Sc
 // Tag is a hashtag timeline.
 func (s *Service) Tag(ctx context.Context, viewer *model.Account, f store.TagFilter, p httpx.Page) ([]*StatusView, error) {
 	f.Any = lowerAll(f.Any)
+	f.Viewer = viewerID(viewer)
 	list, err := s.Store.TagTimeline(ctx, f, storePage(p))
 	if err != nil {
 		return nil, err
@@ -98,6 +100,12 @@ func (s *Service) Context(ctx context.Context, viewer *model.Account, statusID i
 		return nil, nil, err
 	}
 	if down, err = s.filterVisible(ctx, viewerID(viewer), down); err != nil {
+		return nil, nil, err
+	}
+	if up, err = s.dropScreened(ctx, viewerID(viewer), up); err != nil {
+		return nil, nil, err
+	}
+	if down, err = s.dropScreened(ctx, viewerID(viewer), down); err != nil {
 		return nil, nil, err
 	}
 	if ancestors, err = s.filteredViews(ctx, viewer, model.FilterThread, up); err != nil {

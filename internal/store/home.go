@@ -40,6 +40,7 @@ func (q Q) homeMergeWindow(ctx context.Context, viewer, lo, hi int64, asc bool, 
 		viewer, viewer, viewer)
 	b.outsideExclusiveLists(viewer)
 	b.visibleTo(viewer)
+	b.screenFor(viewer)
 	dir := "DESC"
 	if asc {
 		dir = "ASC"

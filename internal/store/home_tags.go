@@ -18,10 +18,12 @@ func (q Q) homeFollowedTags(ctx context.Context, viewer, lo, hi int64, asc bool,
 		dir = "ASC"
 	}
 	// Driving from status_tags uses its (tag_id, status_id) key: one range per followed tag.
-	return q.statuses(ctx, "home followed tags", ` WHERE s.id IN (SELECT st.status_id FROM tag_follows tf
-		JOIN status_tags st ON st.tag_id = tf.tag_id WHERE tf.account_id = $1 AND st.status_id > $2 AND st.status_id < $3)
-		AND s.visibility = 'public' AND s.reblog_of_id IS NULL`+fmt.Sprintf(" ORDER BY s.id %s LIMIT %d", dir, limit),
-		viewer, lo, hi)
+	b := builder{args: []any{viewer, lo, hi}}
+	b.where(`s.id IN (SELECT st.status_id FROM tag_follows tf
+		JOIN status_tags st ON st.tag_id = tf.tag_id WHERE tf.account_id = $1 AND st.status_id > $2 AND st.status_id < $3)`)
+	b.where("s.visibility = 'public' AND s.reblog_of_id IS NULL")
+	b.screenFor(viewer)
+	return q.statuses(ctx, "home followed tags", b.clause()+fmt.Sprintf(" ORDER BY s.id %s LIMIT %d", dir, limit), b.args...)
 }
 
 // withFollowedTagStatuses merges the window's followed-tag statuses into the page read

@@ -151,6 +151,7 @@ func (q Q) listMergeWindow(ctx context.Context, l *model.List, lo, hi int64, asc
 	b.where("s.visibility <> 'direct'")
 	b.listReplies(l)
 	b.visibleTo(l.AccountID)
+	b.screenFor(l.AccountID)
 	dir := "DESC"
 	if asc {
 		dir = "ASC"

@@ -87,12 +87,15 @@ func (b *builder) notifications(accountID int64, f NotificationFilter) {
 	if !f.IncludeFiltered {
 		b.where("n.filtered = ?", false)
 	}
+	b.screenNotificationsFor(accountID)
 }
 
 // NotificationByID loads one of accountID's notifications; others' are not found.
 func (q Q) NotificationByID(ctx context.Context, accountID, id int64) (*model.Notification, error) {
-	n, err := scanNotification(q.db.QueryRowContext(ctx, `SELECT `+notificationColumns+` FROM notifications n
-		WHERE n.id = $1 AND n.account_id = $2`, id, accountID))
+	b := builder{args: []any{id, accountID}}
+	b.where("n.id = $1 AND n.account_id = $2")
+	b.screenNotificationsFor(accountID)
+	n, err := scanNotification(q.db.QueryRowContext(ctx, `SELECT `+notificationColumns+` FROM notifications n`+b.clause(), b.args...))
 	return n, notFound(err, fmt.Sprintf("notification %d", id))
 }
 
