@@ -59,7 +59,6 @@ func runRelationships(t *testing.T, in *servertest.Instance) {
 	checkListPages(t, clients, ids)
 }
 
-
 func checkMute(t *testing.T, alice *mastodon.Client, bob, bobSays mastodon.ID) {
 	t.Helper()
 	ctx := context.Background()
