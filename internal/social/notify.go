@@ -42,5 +42,10 @@ func (s *Service) notify(ctx context.Context, q store.Q, to, from int64, typ str
 	if to == from || !isLocal(ctx, q, to) {
 		return nil
 	}
+	if statusID != nil {
+		if muted, err := s.conversationMuted(ctx, q, to, *statusID); err != nil || muted {
+			return err // the recipient muted this conversation
+		}
+	}
 	return q.InsertNotification(ctx, &model.Notification{AccountID: to, FromAccountID: from, Type: typ, StatusID: statusID})
 }

@@ -22,6 +22,7 @@ type PostParams struct {
 	InReplyToID    int64
 	ApplicationID  *int64
 	IdempotencyKey string
+	Poll           *model.PollParams
 }
 
 // Post publishes a status by a local author: stores it with its mentions and tags,
@@ -70,6 +71,9 @@ func (s *Service) validatePost(p *PostParams, user *model.User) error {
 	if len(p.Language) > 16 {
 		return httpx.Unprocessable("Validation failed: Language is not a valid ISO 639 code")
 	}
+	if p.Poll != nil {
+		return validatePoll(p.Poll)
+	}
 	return nil
 }
 
@@ -92,6 +96,11 @@ func (s *Service) insertPost(ctx context.Context, q store.Q, author *model.Accou
 		SearchText: p.SpoilerText + "\n" + p.Text})
 	if err != nil {
 		return nil, err
+	}
+	if p.Poll != nil {
+		if err := s.createPoll(ctx, q, st, p.Poll); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.notifyPost(ctx, q, st, mentions); err != nil {
 		return nil, err
