@@ -64,7 +64,7 @@ func (s *Service) scheduleLimits(ctx context.Context, q store.Q, accountID int64
 }
 
 func scheduledParams(p PostParams) model.ScheduledParams {
-	return model.ScheduledParams{Text: p.Text, SpoilerText: p.SpoilerText, Visibility: p.Visibility, Sensitive: *p.Sensitive,
+	return model.ScheduledParams{Text: p.Text, SpoilerText: p.SpoilerText, Visibility: p.Visibility, Sensitive: *p.Sensitive || p.SpoilerText != "",
 		Language: p.Language, InReplyToID: p.InReplyToID, ApplicationID: p.ApplicationID, Idempotency: p.IdempotencyKey, Poll: p.Poll}
 }
 
