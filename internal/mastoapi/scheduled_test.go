@@ -8,7 +8,9 @@ import (
 	"github.com/tuskhq/tusk/internal/server/servertest"
 )
 
-func inMinutes(n int) string { return time.Now().UTC().Add(time.Duration(n) * time.Minute).Format(time.RFC3339) }
+func inMinutes(n int) string {
+	return time.Now().UTC().Add(time.Duration(n) * time.Minute).Format(time.RFC3339)
+}
 
 func TestScheduleStatus(t *testing.T) {
 	engines(t, func(t *testing.T, in *servertest.Instance) {
