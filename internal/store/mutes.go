@@ -39,6 +39,12 @@ func (q Q) MutedConversations(ctx context.Context, accountID int64, statusIDs []
 	if accountID == 0 || len(statusIDs) == 0 {
 		return map[int64]bool{}, nil
 	}
+	// Most accounts mute no conversation: one index probe spares them the thread walk.
+	var some int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM conversation_mutes WHERE account_id = $1 LIMIT 1) m`, accountID).Scan(&some)
+	if err != nil || some == 0 {
+		return map[int64]bool{}, wrap(err, "has muted conversations")
+	}
 	n := len(statusIDs)
 	query := fmt.Sprintf(threadWalk, placeholders(1, n)) + ` SELECT DISTINCT up.start FROM up
 		JOIN conversation_mutes m ON m.status_id = up.id AND m.account_id = ` + fmt.Sprintf("$%d", n+1)
