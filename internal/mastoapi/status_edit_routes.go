@@ -1,7 +1,7 @@
 package mastoapi
 
 // statusEditRoutes registers editing, pins, conversation mutes, polls, scheduled
-// statuses and the rest of the status endpoints beyond posting and interacting.
+// statuses, quotes and the rest of the status endpoints beyond posting and interacting.
 func (a *API) statusEditRoutes(h route) {
 	h("GET /api/v1/statuses", a.statusesByID)
 	h("PUT /api/v1/statuses/{id}", a.editStatus)
@@ -12,6 +12,9 @@ func (a *API) statusEditRoutes(h route) {
 	h("POST /api/v1/statuses/{id}/mute", a.statusAction(a.Social.MuteConversation, "write:mutes"))
 	h("POST /api/v1/statuses/{id}/unmute", a.statusAction(a.Social.UnmuteConversation, "write:mutes"))
 	h("POST /api/v1/statuses/{id}/translate", a.translateStatus)
+	h("GET /api/v1/statuses/{id}/quotes", a.statusQuotes)
+	h("POST /api/v1/statuses/{id}/quotes/{quoting_status_id}/revoke", a.revokeQuote)
+	h("PUT /api/v1/statuses/{id}/interaction_policy", a.setInteractionPolicy)
 
 	h("GET /api/v1/polls/{id}", a.getPoll)
 	h("POST /api/v1/polls/{id}/votes", a.votePoll)

@@ -53,6 +53,9 @@ func postParams(p httpx.Params, idempotencyKey string) (social.PostParams, error
 	if p.Has("media_ids[]") && len(p.List("media_ids")) > 0 {
 		return out, httpx.Unprocessable("Validation failed: media attachments are not supported by this server yet")
 	}
+	if err := quoteParams(p, &out); err != nil {
+		return out, err
+	}
 	out.Poll, err = pollParams(p)
 	return out, err
 }

@@ -58,15 +58,17 @@ type ScheduledStatus struct {
 // ScheduledParams is what a scheduled status will be posted with, already validated
 // and with the author's defaults applied.
 type ScheduledParams struct {
-	Text          string      `json:"text"`
-	SpoilerText   string      `json:"spoiler_text"`
-	Visibility    Visibility  `json:"visibility"`
-	Sensitive     bool        `json:"sensitive"`
-	Language      string      `json:"language,omitempty"`
-	InReplyToID   int64       `json:"in_reply_to_id,string,omitempty"`
-	ApplicationID *int64      `json:"application_id,string,omitempty"`
-	Idempotency   string      `json:"idempotency,omitempty"`
-	Poll          *PollParams `json:"poll,omitempty"`
+	Text           string      `json:"text"`
+	SpoilerText    string      `json:"spoiler_text"`
+	Visibility     Visibility  `json:"visibility"`
+	Sensitive      bool        `json:"sensitive"`
+	Language       string      `json:"language,omitempty"`
+	InReplyToID    int64       `json:"in_reply_to_id,string,omitempty"`
+	ApplicationID  *int64      `json:"application_id,string,omitempty"`
+	Idempotency    string      `json:"idempotency,omitempty"`
+	Poll           *PollParams `json:"poll,omitempty"`
+	QuotedStatusID int64       `json:"quoted_status_id,string,omitempty"`
+	QuotePolicy    string      `json:"quote_approval_policy,omitempty"`
 }
 
 // PollParams is a poll as its author asks for it.
@@ -75,4 +77,36 @@ type PollParams struct {
 	ExpiresIn  int      `json:"expires_in"` // seconds
 	Multiple   bool     `json:"multiple"`
 	HideTotals bool     `json:"hide_totals"`
+}
+
+// Quote states, as Mastodon names them.
+const (
+	QuotePending  = "pending"
+	QuoteAccepted = "accepted"
+	QuoteRejected = "rejected"
+	QuoteRevoked  = "revoked"
+)
+
+// Quote policies: who may quote a status.
+const (
+	QuotePolicyPublic    = "public"
+	QuotePolicyFollowers = "followers"
+	QuotePolicyNobody    = "nobody"
+)
+
+// Notification types of quote posts.
+const (
+	NotifyQuote        = "quote"         // a status of the recipient's was quoted
+	NotifyQuotedUpdate = "quoted_update" // a status the recipient quoted was edited
+)
+
+// Quote is a status's quotation of another status.
+type Quote struct {
+	ID              int64
+	StatusID        int64 // the quoting status
+	AccountID       int64
+	QuotedStatusID  *int64 // nil once the quoted status is deleted
+	QuotedAccountID *int64
+	State           string
+	CreatedAt       time.Time
 }

@@ -146,7 +146,7 @@ func containsID(ids []int64, v int64) bool {
 }
 
 // notifyEdit tells newly mentioned local accounts they were mentioned, and the local
-// accounts that boosted or favourited the status that it changed.
+// accounts that boosted, favourited or quoted the status that it changed.
 func (s *Service) notifyEdit(ctx context.Context, q store.Q, st *model.Status, newMentions []*model.Account) error {
 	for _, a := range newMentions {
 		if a.IsLocal() {
@@ -164,7 +164,7 @@ func (s *Service) notifyEdit(ctx context.Context, q store.Q, st *model.Status, n
 			return err
 		}
 	}
-	return nil
+	return s.notifyQuoters(ctx, q, st)
 }
 
 // History lists the versions of a status the viewer may see, oldest first; a status

@@ -65,13 +65,15 @@ func (s *Service) scheduleLimits(ctx context.Context, q store.Q, accountID int64
 
 func scheduledParams(p PostParams) model.ScheduledParams {
 	return model.ScheduledParams{Text: p.Text, SpoilerText: p.SpoilerText, Visibility: p.Visibility, Sensitive: *p.Sensitive || p.SpoilerText != "",
-		Language: p.Language, InReplyToID: p.InReplyToID, ApplicationID: p.ApplicationID, Idempotency: p.IdempotencyKey, Poll: p.Poll}
+		Language: p.Language, InReplyToID: p.InReplyToID, ApplicationID: p.ApplicationID, Idempotency: p.IdempotencyKey, Poll: p.Poll,
+		QuotedStatusID: p.QuotedStatusID, QuotePolicy: p.QuotePolicy}
 }
 
 func postParams(sp model.ScheduledParams) PostParams {
 	sensitive := sp.Sensitive
 	return PostParams{Text: sp.Text, SpoilerText: sp.SpoilerText, Visibility: sp.Visibility, Sensitive: &sensitive,
-		Language: sp.Language, InReplyToID: sp.InReplyToID, ApplicationID: sp.ApplicationID, Poll: sp.Poll}
+		Language: sp.Language, InReplyToID: sp.InReplyToID, ApplicationID: sp.ApplicationID, Poll: sp.Poll,
+		QuotedStatusID: sp.QuotedStatusID, QuotePolicy: sp.QuotePolicy}
 }
 
 // ScheduledStatuses lists the account's scheduled statuses.

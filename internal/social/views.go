@@ -18,6 +18,9 @@ type StatusView struct {
 	Favourited, Reblogged, Bookmarked, Pinned bool
 	Poll                                      *PollView
 	Muted                                     bool // the viewer muted the status's conversation
+	Quote                                     *QuoteView
+	QuotePolicy, QuoteApproval                string // who may quote it; whether the viewer may
+	QuotesCount                               int64
 }
 
 // Views hydrates statuses for viewer with a fixed number of queries, whatever their count.
@@ -104,7 +107,7 @@ func (s *Service) hydrate(ctx context.Context, viewer int64, all map[int64]*mode
 	if h.accounts, err = s.Store.AccountsByIDs(ctx, involvedAccounts(all, h.mentions)); err != nil {
 		return nil, err
 	}
-	if h.extras, err = s.loadStatusExtras(ctx, viewer, ids); err != nil {
+	if h.extras, err = s.loadStatusExtras(ctx, viewer, all); err != nil {
 		return nil, err
 	}
 	return h, s.loadApps(ctx, all, h.apps)

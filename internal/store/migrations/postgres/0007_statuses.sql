@@ -55,3 +55,23 @@ CREATE TABLE scheduled_statuses (
 CREATE INDEX scheduled_statuses_account ON scheduled_statuses (account_id, id);
 
 CREATE INDEX status_pins_account ON status_pins (account_id, id);
+
+-- Quote posts: a status quoting another, with the state of the quoted author's consent.
+CREATE TABLE quotes (
+  id BIGINT PRIMARY KEY,
+  status_id BIGINT NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+  account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  quoted_status_id BIGINT NULL REFERENCES statuses (id) ON DELETE SET NULL,
+  quoted_account_id BIGINT NULL REFERENCES accounts (id) ON DELETE SET NULL,
+  state TEXT NOT NULL, -- pending, accepted, rejected, revoked
+  created_at TIMESTAMPTZ NOT NULL
+);
+CREATE UNIQUE INDEX quotes_status ON quotes (status_id);
+CREATE INDEX quotes_quoted ON quotes (quoted_status_id, id);
+
+-- Who may quote a status, when its author chose; absent, public and unlisted statuses
+-- may be quoted by anyone and others by nobody but their author.
+CREATE TABLE status_quote_policies (
+  status_id BIGINT PRIMARY KEY REFERENCES statuses (id) ON DELETE CASCADE,
+  policy TEXT NOT NULL -- public, followers or nobody
+);
