@@ -33,10 +33,16 @@ func validQuotePolicy(p string) bool {
 	return false
 }
 
-// effectiveQuotePolicy is the policy chosen for st, or the default: anyone may quote
-// public and unlisted statuses, nobody but the author the others.
+// effectiveQuotePolicy is the policy chosen for st, or the default.
 func effectiveQuotePolicy(st *model.Status, chosen string) string {
-	if st.Visibility != model.Public && st.Visibility != model.Unlisted {
+	return QuotePolicyFor(st.Visibility, chosen)
+}
+
+// QuotePolicyFor is the quote policy of a status with visibility vis: the one chosen,
+// or by default anyone for public and unlisted statuses; other statuses may be quoted
+// by nobody but their author, whatever was chosen.
+func QuotePolicyFor(vis model.Visibility, chosen string) string {
+	if vis != model.Public && vis != model.Unlisted {
 		return model.QuotePolicyNobody
 	}
 	if chosen == "" {

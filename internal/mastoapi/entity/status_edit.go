@@ -66,18 +66,20 @@ type ScheduledStatus struct {
 
 // ScheduledParams is what a scheduled status will be posted with.
 type ScheduledParams struct {
-	Text          string            `json:"text"`
-	Poll          *model.PollParams `json:"poll"`
-	MediaIDs      []string          `json:"media_ids"`
-	Sensitive     bool              `json:"sensitive"`
-	SpoilerText   string            `json:"spoiler_text"`
-	Visibility    string            `json:"visibility"`
-	InReplyToID   *int64            `json:"in_reply_to_id"`
-	Language      *string           `json:"language"`
-	ApplicationID *int64            `json:"application_id"`
-	ScheduledAt   *string           `json:"scheduled_at"`
-	Idempotency   *string           `json:"idempotency"`
-	WithRateLimit bool              `json:"with_rate_limit"`
+	Text           string            `json:"text"`
+	Poll           *model.PollParams `json:"poll"`
+	MediaIDs       []string          `json:"media_ids"`
+	Sensitive      bool              `json:"sensitive"`
+	SpoilerText    string            `json:"spoiler_text"`
+	Visibility     string            `json:"visibility"`
+	InReplyToID    *int64            `json:"in_reply_to_id"`
+	Language       *string           `json:"language"`
+	ApplicationID  *int64            `json:"application_id"`
+	ScheduledAt    *string           `json:"scheduled_at"`
+	Idempotency    *string           `json:"idempotency"`
+	WithRateLimit  bool              `json:"with_rate_limit"`
+	QuotedStatusID *string           `json:"quoted_status_id"`
+	QuotePolicy    string            `json:"quote_approval_policy"`
 }
 
 // ScheduledStatus renders a scheduled status.
@@ -90,6 +92,10 @@ func (r Renderer) ScheduledStatus(s *model.ScheduledStatus) ScheduledStatus {
 	if p.InReplyToID != 0 {
 		out.Params.InReplyToID = &p.InReplyToID
 	}
+	if p.QuotedStatusID != 0 {
+		out.Params.QuotedStatusID = idPtr(&p.QuotedStatusID)
+	}
+	out.Params.QuotePolicy = social.QuotePolicyFor(p.Visibility, p.QuotePolicy)
 	return out
 }
 
