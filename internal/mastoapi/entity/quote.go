@@ -17,9 +17,9 @@ type ShallowQuote struct {
 	QuotedStatusID *string `json:"quoted_status_id"`
 }
 
-// QuoteApproval is Mastodon's QuoteApproval entity: who may quote a status, and
+// QuotePolicy is Mastodon's QuoteApproval entity: who may quote a status, and
 // whether the viewer may.
-type QuoteApproval struct {
+type QuotePolicy struct {
 	Automatic   []string `json:"automatic"`
 	Manual      []string `json:"manual"`
 	CurrentUser string   `json:"current_user"`
@@ -31,7 +31,7 @@ func (r Renderer) quoteFields(out *Status, v *social.StatusView, signedIn bool) 
 	if v.QuotePolicy == model.QuotePolicyPublic || v.QuotePolicy == model.QuotePolicyFollowers {
 		automatic = append(automatic, v.QuotePolicy)
 	}
-	out.QuoteApproval = &QuoteApproval{Automatic: automatic, Manual: []string{}, CurrentUser: v.QuoteApproval}
+	out.QuoteApproval = &QuotePolicy{Automatic: automatic, Manual: []string{}, CurrentUser: v.QuoteApproval}
 	switch q := v.Quote; {
 	case q == nil:
 	case q.Shallow:

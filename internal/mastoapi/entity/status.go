@@ -8,40 +8,40 @@ import (
 
 // Status is Mastodon's Status entity.
 type Status struct {
-	ID                 string         `json:"id"`
-	URI                string         `json:"uri"`
-	URL                *string        `json:"url"`
-	Account            Account        `json:"account"`
-	InReplyToID        *string        `json:"in_reply_to_id"`
-	InReplyToAccountID *string        `json:"in_reply_to_account_id"`
-	Reblog             *Status        `json:"reblog"`
-	Content            string         `json:"content"`
-	Text               *string        `json:"text,omitempty"`
-	CreatedAt          string         `json:"created_at"`
-	EditedAt           *string        `json:"edited_at"`
-	Emojis             []Emoji        `json:"emojis"`
-	RepliesCount       int64          `json:"replies_count"`
-	ReblogsCount       int64          `json:"reblogs_count"`
-	FavouritesCount    int64          `json:"favourites_count"`
-	QuotesCount        int64          `json:"quotes_count"`
-	Reblogged          *bool          `json:"reblogged,omitempty"`
-	Favourited         *bool          `json:"favourited,omitempty"`
-	Bookmarked         *bool          `json:"bookmarked,omitempty"`
-	Muted              *bool          `json:"muted,omitempty"`
-	Pinned             *bool          `json:"pinned,omitempty"`
-	Sensitive          bool           `json:"sensitive"`
-	SpoilerText        string         `json:"spoiler_text"`
-	Visibility         string         `json:"visibility"`
-	MediaAttachments   []any          `json:"media_attachments"`
-	Mentions           []Mention      `json:"mentions"`
-	Tags               []StatusTag    `json:"tags"`
-	Card               *struct{}      `json:"card"`
-	Poll               *Poll          `json:"poll"`
-	Application        *Application   `json:"application,omitempty"`
-	Language           *string        `json:"language"`
-	Filtered           []any          `json:"filtered,omitempty"`
-	Quote              any            `json:"quote"` // *Quote, or *ShallowQuote inside a quote
-	QuoteApproval      *QuoteApproval `json:"quote_approval"`
+	ID                 string       `json:"id"`
+	URI                string       `json:"uri"`
+	URL                *string      `json:"url"`
+	Account            Account      `json:"account"`
+	InReplyToID        *string      `json:"in_reply_to_id"`
+	InReplyToAccountID *string      `json:"in_reply_to_account_id"`
+	Reblog             *Status      `json:"reblog"`
+	Content            string       `json:"content"`
+	Text               *string      `json:"text,omitempty"`
+	CreatedAt          string       `json:"created_at"`
+	EditedAt           *string      `json:"edited_at"`
+	Emojis             []Emoji      `json:"emojis"`
+	RepliesCount       int64        `json:"replies_count"`
+	ReblogsCount       int64        `json:"reblogs_count"`
+	FavouritesCount    int64        `json:"favourites_count"`
+	QuotesCount        int64        `json:"quotes_count"`
+	Reblogged          *bool        `json:"reblogged,omitempty"`
+	Favourited         *bool        `json:"favourited,omitempty"`
+	Bookmarked         *bool        `json:"bookmarked,omitempty"`
+	Muted              *bool        `json:"muted,omitempty"`
+	Pinned             *bool        `json:"pinned,omitempty"`
+	Sensitive          bool         `json:"sensitive"`
+	SpoilerText        string       `json:"spoiler_text"`
+	Visibility         string       `json:"visibility"`
+	MediaAttachments   []any        `json:"media_attachments"`
+	Mentions           []Mention    `json:"mentions"`
+	Tags               []StatusTag  `json:"tags"`
+	Card               *struct{}    `json:"card"`
+	Poll               *Poll        `json:"poll"`
+	Application        *Application `json:"application,omitempty"`
+	Language           *string      `json:"language"`
+	Filtered           []any        `json:"filtered,omitempty"`
+	Quote              any          `json:"quote"` // *Quote, or *ShallowQuote inside a quote
+	QuoteApproval      *QuotePolicy `json:"quote_approval"`
 }
 
 // Mention is a status's mention of an account.
