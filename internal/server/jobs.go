@@ -15,6 +15,7 @@ func (s *Server) registerWorkers(reg *jobs.Registry) {
 	s.Accounts.RegisterJobs(reg)
 	s.Social.RegisterDiscoveryJobs(reg)
 	s.Social.RegisterMuteJobs(reg)
+	s.Social.RegisterJobs(reg)
 }
 
 // StartJobs starts working the queues this process's role works (none for web only).

@@ -45,6 +45,11 @@ func (s *Service) notify(ctx context.Context, q store.Q, to, from int64, typ str
 	if screened, err := s.notificationScreened(ctx, q, to, from); err != nil || screened {
 		return err
 	}
+	if statusID != nil {
+		if muted, err := s.conversationMuted(ctx, q, to, *statusID); err != nil || muted {
+			return err // the recipient muted this conversation
+		}
+	}
 	n := &model.Notification{AccountID: to, FromAccountID: from, Type: typ, StatusID: statusID}
 	if keep, err := s.screenNotification(ctx, q, n); err != nil || !keep {
 		return err

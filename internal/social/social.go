@@ -20,6 +20,7 @@ type Service struct {
 	Store  *store.Store
 	Config config.Config
 	Log    *slog.Logger
+	Jobs   Enqueuer // schedules poll ends and scheduled statuses
 }
 
 // Errors returned to clients, worded as Mastodon words them.

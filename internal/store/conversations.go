@@ -10,21 +10,6 @@ import (
 	"github.com/tuskhq/tusk/internal/model"
 )
 
-// maxThreadDepth bounds the walk to a thread's root; deeper threads are rooted there.
-const maxThreadDepth = 256
-
-// ThreadRoot returns the id of the first status of statusID's thread: the farthest
-// ancestor still stored.
-func (q Q) ThreadRoot(ctx context.Context, statusID int64) (int64, error) {
-	var root int64
-	err := q.db.QueryRowContext(ctx, `WITH RECURSIVE chain (id, parent, depth) AS (
-		SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = $1
-		UNION ALL
-		SELECT s.id, s.in_reply_to_id, c.depth + 1 FROM statuses s JOIN chain c ON s.id = c.parent WHERE c.depth < $2)
-		SELECT id FROM chain ORDER BY depth DESC LIMIT 1`, statusID, maxThreadDepth).Scan(&root)
-	return root, notFound(err, fmt.Sprintf("thread of status %d", statusID))
-}
-
 // participantKey is the stored form of a participant set: sorted ids, comma-separated.
 func participantKey(ids []int64) string {
 	sorted := slices.Clone(ids)

@@ -36,9 +36,11 @@ type Status struct {
 	Mentions           []Mention    `json:"mentions"`
 	Tags               []StatusTag  `json:"tags"`
 	Card               *struct{}    `json:"card"`
-	Poll               *struct{}    `json:"poll"`
+	Poll               *Poll        `json:"poll"`
 	Application        *Application `json:"application,omitempty"`
 	Language           *string      `json:"language"`
+	Quote              any          `json:"quote"` // *Quote, or *ShallowQuote inside a quote
+	QuoteApproval      *QuotePolicy `json:"quote_approval"`
 
 	// Filtered is, for a signed-in viewer, their filters that match in the listing's context
 	// ([] when none does); anonymous viewers get no such key.
@@ -84,6 +86,11 @@ func (r Renderer) Status(v *social.StatusView, signedIn bool) Status {
 		out.Reblog = &reblog
 		out.Content, out.Mentions, out.Tags = "", []Mention{}, []StatusTag{}
 	}
+	r.quoteFields(&out, v, signedIn)
+	if v.Poll != nil {
+		poll := r.Poll(v.Poll, signedIn)
+		out.Poll = &poll
+	}
 	if v.App != nil && v.Reblog == nil {
 		out.Application = &Application{Name: v.App.Name, Website: optional(v.App.Website)}
 	}
@@ -94,7 +101,7 @@ func (r Renderer) Status(v *social.StatusView, signedIn bool) Status {
 }
 
 func (r Renderer) viewerFields(out *Status, v *social.StatusView) {
-	f, rb, b, m, p := v.Favourited, v.Reblogged, v.Bookmarked, false, v.Pinned
+	f, rb, b, m, p := v.Favourited, v.Reblogged, v.Bookmarked, v.Muted, v.Pinned
 	out.Favourited, out.Reblogged, out.Bookmarked, out.Muted, out.Pinned = &f, &rb, &b, &m, &p
 	filtered := r.FilterResults(v.Filtered)
 	out.Filtered = &filtered
