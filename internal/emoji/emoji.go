@@ -4,6 +4,7 @@
 package emoji
 
 import (
+	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -73,3 +74,6 @@ func extension(contentType string) string {
 
 // ContentTypes are the image types an emoji may have.
 var ContentTypes = []string{"image/png", "image/gif", "image/webp"}
+
+// Dir is the folder under the data dir that holds emoji images.
+func Dir(dataDir string) string { return filepath.Join(dataDir, "emoji") }

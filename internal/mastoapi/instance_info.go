@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/mastoapi/entity"
 )
@@ -96,7 +97,7 @@ func (a *API) emojiImage(w http.ResponseWriter, r *http.Request) error {
 	if !emojiFileRE.MatchString(name) {
 		return httpx.ErrNotFound
 	}
-	path := filepath.Join(a.Config.DataDir, "emoji", name)
+	path := filepath.Join(emoji.Dir(a.Config.DataDir), name)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	http.ServeFile(w, r, path)

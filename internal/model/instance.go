@@ -71,3 +71,10 @@ type WeekActivity struct {
 	Week                            time.Time // Monday, 00:00 UTC
 	Statuses, Logins, Registrations int64
 }
+
+// WeekOf is the Monday, 00:00 UTC, of t's week: weeks start on Monday, as Mastodon's do.
+func WeekOf(t time.Time) time.Time {
+	t = t.UTC()
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+}

@@ -27,7 +27,7 @@ func (s *Service) Activity(ctx context.Context, now time.Time) ([]model.WeekActi
 	if !s.Config.Instance.ActivityAPI {
 		return nil, ErrNotFound
 	}
-	first := WeekStart(now).AddDate(0, 0, -7*(activityWeeks-1))
+	first := model.WeekOf(now).AddDate(0, 0, -7*(activityWeeks-1))
 	weeks, err := s.Store.WeeklyActivity(ctx, first, activityWeeks)
 	if err != nil {
 		return nil, err
@@ -36,13 +36,6 @@ func (s *Service) Activity(ctx context.Context, now time.Time) ([]model.WeekActi
 		weeks[i], weeks[j] = weeks[j], weeks[i]
 	}
 	return weeks, nil
-}
-
-// WeekStart is the Monday, 00:00 UTC, of t's week: weeks start on Monday, as Mastodon's do.
-func WeekStart(t time.Time) time.Time {
-	t = t.UTC()
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
 }
 
 // Rules lists the instance's rules.

@@ -125,13 +125,6 @@ func (q Q) TouchToken(ctx context.Context, tokenID int64, at time.Time) error {
 	return wrap(err, "touch token")
 }
 
-// TokenLastUsed is when a token was last used, nil if never.
-func (q Q) TokenLastUsed(ctx context.Context, tokenID int64) (*time.Time, error) {
-	var at *time.Time
-	err := q.db.QueryRowContext(ctx, `SELECT last_used_at FROM tokens WHERE id = $1`, tokenID).Scan(&at)
-	return at, notFound(err, "token last use")
-}
-
 const weekMillis = 7 * 24 * 3600 * 1000
 
 // WeeklyActivity counts, for each week from the Monday first on, the local statuses
