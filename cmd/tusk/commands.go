@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/tuskhq/tusk/internal/admin"
-	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/server"
 	"github.com/tuskhq/tusk/internal/store"
