@@ -178,7 +178,9 @@ func (im *Importer) importOne(ctx context.Context, name string, r io.Reader, o O
 	switch {
 	case err == nil && !o.Overwrite:
 		return "an emoji with this shortcode exists (use --overwrite to replace it)", nil
-	case err != nil && !errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound):
+		old = nil
+	case err != nil:
 		return "", err
 	}
 	return "", im.save(ctx, shortcode, data, ct, o, old)
