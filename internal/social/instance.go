@@ -2,12 +2,14 @@ package social
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/model"
+	"github.com/tuskhq/tusk/internal/store"
 )
 
 // activityWeeks is how far back /api/v1/instance/activity reaches, as in Mastodon.
@@ -68,18 +70,18 @@ func shownTo(setting string, viewer *model.Account) bool {
 	return setting == config.ShowAll || (setting == config.ShowUsers && viewer != nil)
 }
 
-// ContactAccount is the local account the admins name as the contact, or nil.
+// ContactAccount is the local account the admins name as the contact, or nil when they
+// name none or one that does not exist.
 func (s *Service) ContactAccount(ctx context.Context) (*model.Account, error) {
 	name := s.Config.Instance.ContactUsername
 	if name == "" {
 		return nil, nil
 	}
 	a, err := s.Store.AccountByHandle(ctx, name, "")
-	if err != nil {
-		s.Log.Warn("contact account not found", "username", name, "err", err)
-		return nil, nil //nolint:nilerr // a misnamed contact leaves the field empty, as in Mastodon
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
 	}
-	return a, nil
+	return a, err
 }
 
 // errRequiresUser is Mastodon's answer when a method needs a signed-in member.

@@ -46,8 +46,12 @@ func (q Q) deleteOne(ctx context.Context, query string, key any, what string) er
 	if err != nil {
 		return wrap(err, "delete %s", what)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return notFound(fmt.Errorf("%w", ErrNotFound), fmt.Sprintf("delete %s %v", what, key))
+	n, err := res.RowsAffected()
+	if err != nil {
+		return wrap(err, "delete %s", what)
+	}
+	if n == 0 {
+		return fmt.Errorf("store: delete %s %v: %w", what, key, ErrNotFound)
 	}
 	return nil
 }
