@@ -103,7 +103,7 @@ const (
 
 func addRule(ctx context.Context, d InstanceDeps, fs *flag.FlagSet, args []string) error {
 	hint := fs.String("hint", "", "longer explanation of the rule")
-	text, err := parseArgs(fs, args, true)
+	text, err := positional(fs, args, "TEXT")
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func listRules(ctx context.Context, d InstanceDeps, fs *flag.FlagSet, args []str
 }
 
 func removeRule(ctx context.Context, d InstanceDeps, fs *flag.FlagSet, args []string) error {
-	raw, err := parseArgs(fs, args, true)
+	raw, err := positional(fs, args, "ID")
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func addDomainBlock(ctx context.Context, d InstanceDeps, fs *flag.FlagSet, args 
 	public := fs.String("public-comment", "", "reason shown to those who may see the block list")
 	private := fs.String("private-comment", "", "note for the staff only")
 	obfuscate := fs.Bool("obfuscate", false, "show the domain partly starred in the public list")
-	domain, err := parseArgs(fs, args, true)
+	domain, err := positional(fs, args, "DOMAIN")
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func listDomainBlocks(ctx context.Context, d InstanceDeps, fs *flag.FlagSet, arg
 }
 
 func removeDomainBlock(ctx context.Context, d InstanceDeps, fs *flag.FlagSet, args []string) error {
-	domain, err := parseArgs(fs, args, true)
+	domain, err := positional(fs, args, "DOMAIN")
 	if err != nil {
 		return err
 	}
@@ -217,7 +217,7 @@ func importEmoji(ctx context.Context, d InstanceDeps, fs *flag.FlagSet, args []s
 	fs.StringVar(&o.Suffix, "suffix", "", "added after each file name to make its shortcode")
 	fs.BoolVar(&o.Overwrite, "overwrite", false, "replace emoji whose shortcode exists")
 	fs.BoolVar(&o.Unlisted, "unlisted", false, "keep the emoji out of the picker")
-	path, err := parseArgs(fs, args, true)
+	path, err := positional(fs, args, "PATH")
 	if err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ func listEmoji(ctx context.Context, d InstanceDeps, fs *flag.FlagSet, args []str
 }
 
 func removeEmoji(ctx context.Context, d InstanceDeps, fs *flag.FlagSet, args []string) error {
-	code, err := parseArgs(fs, args, true)
+	code, err := positional(fs, args, "SHORTCODE")
 	if err != nil {
 		return err
 	}

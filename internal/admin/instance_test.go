@@ -38,6 +38,12 @@ func TestRulesCommands(t *testing.T) {
 		if _, err := runInstance(t, d, "rules", "add", strings.Repeat("x", 301)); err == nil {
 			t.Error("a 301-character rule was accepted")
 		}
+		if _, err := runInstance(t, d, "rules", "add", "--hint", "h"); err == nil || !strings.Contains(err.Error(), "missing TEXT") {
+			t.Errorf("rules add without text = %v; want missing TEXT", err)
+		}
+		if _, err := runInstance(t, d, "rules", "add", "a", "b"); err == nil || !strings.Contains(err.Error(), "unexpected") {
+			t.Errorf("rules add a b = %v; want an unexpected argument", err)
+		}
 		if _, err := runInstance(t, d, "rules", "remove", ruleID); err != nil {
 			t.Fatal(err)
 		}

@@ -18,7 +18,9 @@ func TestWeeklyActivityBuckets(t *testing.T) {
 		ctx := context.Background()
 		first := model.WeekOf(time.Now()).AddDate(0, 0, -14) // three weeks: 0, 1, 2 (this week)
 		alice, far := mustAccount(t, s, "alice", ""), mustAccount(t, s, "far", "remote.example")
-		at := func(week, hours int) time.Time { return first.AddDate(0, 0, 7*week).Add(time.Duration(hours) * time.Hour) }
+		at := func(week, hours int) time.Time {
+			return first.AddDate(0, 0, 7*week).Add(time.Duration(hours) * time.Hour)
+		}
 		for i, p := range []struct {
 			week, hours int
 			local       bool
