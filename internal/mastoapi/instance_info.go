@@ -1,6 +1,7 @@
 package mastoapi
 
 import (
+	"errors"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/mastoapi/entity"
+	"github.com/tuskhq/tusk/internal/social"
 )
 
 func (a *API) instancePeers(w http.ResponseWriter, r *http.Request) error {
@@ -112,8 +114,11 @@ func (a *API) instanceExtras(r *http.Request) ([]entity.Rule, *entity.Account, e
 		return nil, nil, err
 	}
 	contact, err := a.Social.ContactAccount(r.Context())
-	if err != nil || contact == nil {
-		return a.render.Rules(rules), nil, err
+	if errors.Is(err, social.ErrNotFound) {
+		return a.render.Rules(rules), nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	acc := a.render.Account(contact)
 	return a.render.Rules(rules), &acc, nil

@@ -2,14 +2,12 @@ package social
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/model"
-	"github.com/tuskhq/tusk/internal/store"
 )
 
 // activityWeeks is how far back /api/v1/instance/activity reaches, as in Mastodon.
@@ -70,18 +68,15 @@ func shownTo(setting string, viewer *model.Account) bool {
 	return setting == config.ShowAll || (setting == config.ShowUsers && viewer != nil)
 }
 
-// ContactAccount is the local account the admins name as the contact, or nil when they
-// name none or one that does not exist.
+// ContactAccount is the local account the admins name as the contact; ErrNotFound when
+// they name none, or one that does not exist.
 func (s *Service) ContactAccount(ctx context.Context) (*model.Account, error) {
 	name := s.Config.Instance.ContactUsername
 	if name == "" {
-		return nil, nil
+		return nil, ErrNotFound
 	}
 	a, err := s.Store.AccountByHandle(ctx, name, "")
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	return a, err
+	return a, orNotFound(err)
 }
 
 // errRequiresUser is Mastodon's answer when a method needs a signed-in member.

@@ -6,7 +6,6 @@ import (
 	"path"
 
 	"github.com/tuskhq/tusk/internal/id"
-	"github.com/tuskhq/tusk/internal/model"
 )
 
 // EmbeddableStatus finds the local status at a URL (its web page or its ActivityPub id)
@@ -25,8 +24,8 @@ func (s *Service) EmbeddableStatus(ctx context.Context, rawURL string) (*StatusV
 		return nil, err
 	}
 	u.RawQuery, u.Fragment = "", ""
-	if !st.Local || st.ReblogOfID != nil || st.Visibility != model.Public && st.Visibility != model.Unlisted ||
-		(u.String() != st.URL && u.String() != st.URI) {
+	// VisibleStatus let through only what a visitor may see: public and unlisted.
+	if !st.Local || st.ReblogOfID != nil || (u.String() != st.URL && u.String() != st.URI) {
 		return nil, ErrNotFound
 	}
 	return s.View(ctx, nil, st)
