@@ -13,6 +13,7 @@ import (
 
 	"github.com/tuskhq/tusk/internal/admin"
 	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/server"
 	"github.com/tuskhq/tusk/internal/store"
@@ -121,6 +122,13 @@ Announcement commands:
   list
   delete ID
 
+Instance commands (rules, server domain blocks, custom emoji):
+  rules add TEXT [--hint H] | rules list | rules remove ID
+  domain-blocks add DOMAIN [--severity silence|suspend|noop] [--public-comment C] [--private-comment C] [--obfuscate]
+  domain-blocks list | domain-blocks remove DOMAIN
+  emoji import PATH [--category C] [--prefix P] [--suffix S] [--overwrite] [--unlisted]
+  emoji list | emoji remove SHORTCODE
+
 Run "tusk admin accounts COMMAND --help" for a command's flags, and
 "tusk serve --help" for the settings (database, domain) every command reads.
 `
@@ -130,7 +138,7 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if err != nil {
 		return err
 	}
-	if len(rest) == 0 || (rest[0] != "accounts" && rest[0] != "queues" && !isDiscoveryGroup(rest[0])) {
+	if len(rest) == 0 || (rest[0] != "accounts" && rest[0] != "queues" && !isDiscoveryGroup(rest[0]) && !admin.IsInstanceGroup(rest[0])) {
 		fmt.Fprint(stderr, adminUsage)
 		return fmt.Errorf("admin: unknown or missing group (want: accounts or queues)")
 	}
@@ -144,6 +152,10 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	}
 	if rest[0] == "queues" {
 		return admin.Queues(ctx, admin.QueueDeps{Console: srv.Console, Out: stdout}, rest[1:])
+	}
+	if admin.IsInstanceGroup(rest[0]) {
+		im := &emoji.Importer{Store: srv.Store, Dir: emoji.Dir(cfg.DataDir), Catalogue: srv.Social.Emojis}
+		return admin.Instance(ctx, admin.InstanceDeps{Store: srv.Store, Emoji: im, Out: stdout}, rest[0], rest[1:])
 	}
 	return admin.Accounts(ctx, admin.Deps{Store: srv.Store, Config: cfg, Accounts: srv.Accounts, Out: stdout}, rest[1:])
 }

@@ -42,6 +42,7 @@ type Config struct {
 	Admin AdminConfig // admin console and metrics: settings_admin.go
 
 	Discovery DiscoveryConfig // trends and discovery: settings_discovery.go
+	Instance  InstanceConfig  // instance information and feed access: settings_instance.go
 }
 
 // BaseURL is the scheme and web host every local URL starts with.

@@ -49,6 +49,10 @@ func (a *API) instanceV1(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	rules, contact, err := a.instanceExtras(r)
+	if err != nil {
+		return err
+	}
 	cfg := a.Config
 	return httpx.OK(w, map[string]any{
 		"uri": cfg.LocalDomain, "title": cfg.SiteTitle, "short_description": descriptionDefault,
@@ -62,12 +66,16 @@ func (a *API) instanceV1(w http.ResponseWriter, r *http.Request) error {
 			"accounts": map[string]int{"max_featured_tags": 10}, "statuses": a.statusesConfig(),
 			"media_attachments": mediaConfig(), "polls": pollsConfig(),
 		},
-		"contact_account": nil, "rules": []any{},
+		"contact_account": contact, "rules": rules,
 	})
 }
 
 func (a *API) instanceV2(w http.ResponseWriter, r *http.Request) error {
 	stats, err := a.Store.Stats(r.Context())
+	if err != nil {
+		return err
+	}
+	rules, contact, err := a.instanceExtras(r)
 	if err != nil {
 		return err
 	}
@@ -86,15 +94,14 @@ func (a *API) instanceV2(w http.ResponseWriter, r *http.Request) error {
 			"accounts":          map[string]int{"max_featured_tags": 10, "max_pinned_statuses": 5, "max_profile_fields": maxAccountFields},
 			"statuses":          a.statusesConfig(),
 			"media_attachments": mediaConfig(), "polls": pollsConfig(),
-			"translation": map[string]bool{"enabled": false},
-			"timelines_access": map[string]any{"live_feeds": map[string]string{"local": "public", "remote": "public"},
-				"hashtag_feeds": map[string]string{"local": "public", "remote": "public"}, "trending_link_feeds": map[string]string{"local": "public", "remote": "public"}},
+			"translation":        map[string]bool{"enabled": false},
+			"timelines_access":   a.timelinesAccess(),
 			"limited_federation": false,
 		},
 		"registrations": map[string]any{"enabled": cfg.Registrations != config.RegistrationsClosed,
 			"approval_required": cfg.Registrations == config.RegistrationsApproval, "reason_required": cfg.Registrations == config.RegistrationsApproval,
 			"message": nil, "url": nil, "min_age": nil},
-		"contact": map[string]any{"email": cfg.ContactEmail, "account": nil},
-		"rules":   []any{},
+		"contact": map[string]any{"email": cfg.ContactEmail, "account": contact},
+		"rules":   rules,
 	})
 }

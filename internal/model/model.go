@@ -146,6 +146,8 @@ type Token struct {
 	CreatedAt time.Time
 	ExpiresAt *time.Time
 	RevokedAt *time.Time
+
+	LastUsedAt *time.Time // updated at most hourly (see oauth.noteUse)
 }
 
 // AuthCode is an OAuth authorization code waiting to be exchanged.

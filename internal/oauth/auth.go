@@ -84,6 +84,7 @@ func (s *Service) Authenticate(next http.Handler) http.Handler {
 			httpx.WriteError(s.log(), w, r, err)
 			return
 		}
+		s.noteUse(r.Context(), auth)
 		next.ServeHTTP(w, r.WithContext(WithAuth(r.Context(), auth)))
 	})
 }

@@ -38,6 +38,9 @@ func insertToken(ctx context.Context, q store.Q, appID int64, userID *int64, sco
 	if err := q.InsertToken(ctx, t, HashSecret(token), refreshHash); err != nil {
 		return "", "", nil, fmt.Errorf("oauth: issue token: %w", err)
 	}
+	if err := recordLogin(ctx, q, userID, t.CreatedAt); err != nil {
+		return "", "", nil, err
+	}
 	return token, refresh, t, nil
 }
 

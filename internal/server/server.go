@@ -15,6 +15,7 @@ import (
 	"github.com/tuskhq/tusk/internal/authpages"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/console"
+	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/mail"
 	"github.com/tuskhq/tusk/internal/mastoapi"
@@ -99,6 +100,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	}
 	s.Accounts.Mail = &mail.Outbox{Jobs: s.Jobs, Config: cfg}
 	s.Social.Jobs = s.Jobs
+	s.Social.Mail, s.Social.Emojis = s.Accounts.Mail, emoji.NewCatalogue(st, log)
 	mux := http.NewServeMux()
 	s.OAuth.Routes(mux)
 	mastoapi.New(s.Social, st, cfg, log).Routes(mux)

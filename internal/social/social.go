@@ -10,7 +10,9 @@ import (
 	"net/http"
 
 	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/httpx"
+	"github.com/tuskhq/tusk/internal/mail"
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/store"
 )
@@ -21,6 +23,9 @@ type Service struct {
 	Config config.Config
 	Log    *slog.Logger
 	Jobs   Enqueuer // schedules poll ends and scheduled statuses
+
+	Mail   *mail.Outbox     // staff notices (reports); nil sends none
+	Emojis *emoji.Catalogue // the custom emoji statuses and names render with
 }
 
 // Errors returned to clients, worded as Mastodon words them.

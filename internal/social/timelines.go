@@ -24,6 +24,10 @@ func (s *Service) Home(ctx context.Context, viewer *model.Account, p httpx.Page)
 
 // Public is the public (federated or local) timeline.
 func (s *Service) Public(ctx context.Context, viewer *model.Account, sc store.Scope, p httpx.Page) ([]*StatusView, error) {
+	sc, ok, err := s.feedScope(ctx, viewer, liveFeed, sc)
+	if err != nil || !ok {
+		return []*StatusView{}, err
+	}
 	sc.Viewer = viewerID(viewer)
 	list, err := s.Store.PublicTimeline(ctx, sc, storePage(p))
 	if err != nil {
@@ -35,6 +39,11 @@ func (s *Service) Public(ctx context.Context, viewer *model.Account, sc store.Sc
 // Tag is a hashtag timeline.
 func (s *Service) Tag(ctx context.Context, viewer *model.Account, f store.TagFilter, p httpx.Page) ([]*StatusView, error) {
 	f.Any = lowerAll(f.Any)
+	sc, ok, err := s.feedScope(ctx, viewer, topicFeed, f.Scope)
+	if err != nil || !ok {
+		return []*StatusView{}, err
+	}
+	f.Scope = sc
 	f.Viewer = viewerID(viewer)
 	list, err := s.Store.TagTimeline(ctx, f, storePage(p))
 	if err != nil {

@@ -83,12 +83,12 @@ func (q Q) InsertToken(ctx context.Context, t *model.Token, tokenHash, refreshHa
 	return wrap(err, "insert token")
 }
 
-const tokenColumns = `id, app_id, user_id, scopes, created_at, expires_at, revoked_at`
+const tokenColumns = `id, app_id, user_id, scopes, created_at, expires_at, revoked_at, last_used_at`
 
 func scanToken(row scanner) (*model.Token, error) {
 	var t model.Token
 	var scopes string
-	err := row.Scan(&t.ID, &t.AppID, &t.UserID, &scopes, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt)
+	err := row.Scan(&t.ID, &t.AppID, &t.UserID, &scopes, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt)
 	t.Scopes = strings.Fields(scopes)
 	return &t, err
 }

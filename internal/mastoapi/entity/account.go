@@ -81,7 +81,7 @@ func (r Renderer) Account(a *model.Account) Account {
 		DisplayName: a.DisplayName, Note: a.Note,
 		Avatar: pick(a.AvatarRemoteURL, base+MissingAvatarPath), AvatarStatic: pick(a.AvatarRemoteURL, base+MissingAvatarPath),
 		Header: pick(a.HeaderRemoteURL, base+MissingHeaderPath), HeaderStatic: pick(a.HeaderRemoteURL, base+MissingHeaderPath),
-		Locked: a.Locked, Fields: nonNil(a.Fields), Emojis: noEmojis(), Bot: a.Bot,
+		Locked: a.Locked, Fields: nonNil(a.Fields), Emojis: r.accountEmojis(a), Bot: a.Bot,
 		Discoverable: &discoverable, Indexable: a.Discoverable, HideCollection: &hide, Suspended: a.SuspendedAt != nil,
 		CreatedAt: timestamp(a.CreatedAt.Truncate(24 * time.Hour)), LastStatusAt: dateOnly(a.LastStatusAt),
 		StatusesCount: a.StatusesCount, FollowersCount: a.FollowersCount, FollowingCount: a.FollowingCount,

@@ -12,6 +12,7 @@ import (
 // Renderer knows the instance's URLs, which every entity needs.
 type Renderer struct {
 	Config config.Config
+	Emojis EmojiSource // custom emoji for :shortcodes:; nil renders none
 }
 
 // timestamp renders a time as Mastodon does: UTC with milliseconds.
@@ -33,12 +34,13 @@ func idPtr(v *int64) *string {
 	return &s
 }
 
-// Emoji is a custom emoji; tusk has none until custom emoji land, so lists are empty.
+// Emoji is Mastodon's CustomEmoji entity.
 type Emoji struct {
 	Shortcode       string `json:"shortcode"`
 	URL             string `json:"url"`
 	StaticURL       string `json:"static_url"`
 	VisibleInPicker bool   `json:"visible_in_picker"`
+	Category        string `json:"category,omitempty"`
 }
 
 func noEmojis() []Emoji { return []Emoji{} }

@@ -74,7 +74,7 @@ func (r Renderer) Status(v *social.StatusView, signedIn bool) Status {
 		ID: id.Format(st.ID), URI: st.URI, Account: r.Account(v.Account),
 		InReplyToID: idPtr(st.InReplyToID), InReplyToAccountID: idPtr(st.InReplyToAccountID),
 		Content: st.Content, CreatedAt: timestamp(st.CreatedAt), EditedAt: timestampPtr(st.EditedAt),
-		Emojis: noEmojis(), RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
+		Emojis: r.emojisIn(st.Local, st.SpoilerText, st.Content), RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
 		Sensitive: st.Sensitive, SpoilerText: st.SpoilerText, Visibility: string(st.Visibility),
 		MediaAttachments: []any{}, Mentions: r.mentions(v.Mentions), Tags: r.tags(v.Tags), Language: st.Language,
 	}
