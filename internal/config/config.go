@@ -40,6 +40,8 @@ type Config struct {
 	Jobs  JobsConfig  // background queues: settings_jobs.go
 	Mail  MailConfig  // outgoing mail: settings_mail.go
 	Admin AdminConfig // admin console and metrics: settings_admin.go
+
+	Network NetworkConfig // outbound guard, proxies, rate limits: settings_network.go
 }
 
 // BaseURL is the scheme and web host every local URL starts with.

@@ -1,0 +1,184 @@
+// Package outbound is the one HTTP client for every request tusk sends to another
+// server (federation, link previews, media, WebFinger). It refuses special-purpose
+// addresses after DNS resolution, follows at most a few redirects, each checked the same
+// way, bounds connect and total time, and caps the body it reads.
+package outbound
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Limits Mastodon applies to what it fetches.
+const (
+	MaxRedirects   = 3
+	ConnectTimeout = 5 * time.Second
+	TotalTimeout   = 30 * time.Second
+	MaxJSON        = 1 << 20 // ActivityPub documents, WebFinger, NodeInfo
+)
+
+// Errors a caller can tell apart with errors.Is.
+var (
+	ErrForbiddenAddress = errors.New("outbound: address not allowed")
+	ErrTooManyRedirects = errors.New("outbound: too many redirects")
+	ErrBadURL           = errors.New("outbound: URL not allowed")
+	ErrBadHeader        = errors.New("outbound: header not allowed")
+	ErrTooLarge         = errors.New("outbound: response body too large")
+)
+
+// Options configure a Client; zero values take Mastodon's limits.
+type Options struct {
+	Guard          Guard
+	UserAgent      string
+	ConnectTimeout time.Duration
+	Timeout        time.Duration // the whole request, body included
+	MaxRedirects   int
+}
+
+// Client sends guarded requests. Safe for concurrent use.
+type Client struct {
+	http      *http.Client
+	userAgent string
+	timeout   time.Duration
+}
+
+// New builds a client.
+func New(o Options) *Client {
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = ConnectTimeout
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = TotalTimeout
+	}
+	if o.MaxRedirects <= 0 {
+		o.MaxRedirects = MaxRedirects
+	}
+	dialer := &net.Dialer{Timeout: o.ConnectTimeout, Control: o.Guard.control}
+	transport := &http.Transport{
+		Proxy:                  nil, // a proxy from the environment would dial for us, past the guard
+		DialContext:            dialer.DialContext,
+		TLSHandshakeTimeout:    o.ConnectTimeout,
+		MaxResponseHeaderBytes: 64 << 10,
+		IdleConnTimeout:        90 * time.Second,
+		MaxIdleConnsPerHost:    4,
+	}
+	c := &http.Client{Transport: transport, CheckRedirect: checkRedirect(o.MaxRedirects)}
+	return &Client{http: c, userAgent: o.UserAgent, timeout: o.Timeout}
+}
+
+// control runs after DNS resolution, just before each connection attempt.
+func (g Guard) control(network, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return fmt.Errorf("%w: %s", ErrForbiddenAddress, address)
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil || !g.Permits(ip) {
+		return fmt.Errorf("%w: %s", ErrForbiddenAddress, host)
+	}
+	return nil
+}
+
+func checkRedirect(max int) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) > max {
+			return ErrTooManyRedirects
+		}
+		return checkURL(req.URL.String())
+	}
+}
+
+// checkURL accepts absolute http(s) URLs with a host and no raw CR or LF.
+func checkURL(raw string) error {
+	if strings.ContainsAny(raw, "\r\n") {
+		return ErrBadURL
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return fmt.Errorf("%w: %q", ErrBadURL, raw)
+	}
+	return nil
+}
+
+func checkHeader(h http.Header) error {
+	for k, vs := range h {
+		if strings.ContainsAny(k, "\r\n:") {
+			return ErrBadHeader
+		}
+		for _, v := range vs {
+			if strings.ContainsAny(v, "\r\n") {
+				return fmt.Errorf("%w: %s", ErrBadHeader, k)
+			}
+		}
+	}
+	return nil
+}
+
+// Response is a finished request with its body read.
+type Response struct {
+	URL    *url.URL // where the body finally came from, after redirects
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Get fetches rawURL with the extra headers and reads at most limit bytes of body.
+func (c *Client) Get(ctx context.Context, rawURL string, header http.Header, limit int64) (*Response, error) {
+	return c.Do(ctx, http.MethodGet, rawURL, header, nil, limit)
+}
+
+// Do sends one request and reads at most limit bytes of its body; a longer body is
+// ErrTooLarge. The deadline covers connecting, redirects and reading the body.
+func (c *Client) Do(ctx context.Context, method, rawURL string, header http.Header, body io.Reader, limit int64) (*Response, error) {
+	if err := checkURL(rawURL); err != nil {
+		return nil, err
+	}
+	if err := checkHeader(header); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadURL, err)
+	}
+	for k, vs := range header {
+		req.Header[http.CanonicalHeaderKey(k)] = vs
+	}
+	if c.userAgent != "" && req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("outbound: %s %s: %w", method, rawURL, err)
+	}
+	defer resp.Body.Close()
+	data, err := readCapped(resp, limit)
+	if err != nil {
+		return nil, fmt.Errorf("outbound: %s %s: %w", method, rawURL, err)
+	}
+	return &Response{URL: resp.Request.URL, Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
+}
+
+func readCapped(resp *http.Response, limit int64) ([]byte, error) {
+	if resp.ContentLength > limit {
+		return nil, ErrTooLarge
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, ErrTooLarge
+	}
+	return data, nil
+}
