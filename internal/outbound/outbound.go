@@ -125,10 +125,11 @@ func checkHeader(h http.Header) error {
 
 // Response is a finished request with its body read.
 type Response struct {
-	URL    *url.URL // where the body finally came from, after redirects
-	Status int
-	Header http.Header
-	Body   []byte
+	URL       *url.URL // where the body finally came from, after redirects
+	Status    int
+	Header    http.Header
+	Body      []byte
+	Truncated bool // GetPrefix only: the body went on past the limit
 }
 
 // Get fetches rawURL with the extra headers and reads at most limit bytes of body.
@@ -136,9 +137,19 @@ func (c *Client) Get(ctx context.Context, rawURL string, header http.Header, lim
 	return c.Do(ctx, http.MethodGet, rawURL, header, nil, limit)
 }
 
+// GetPrefix fetches rawURL but keeps only the first limit bytes of a longer body
+// instead of failing: enough of an HTML page to read its <head>.
+func (c *Client) GetPrefix(ctx context.Context, rawURL string, header http.Header, limit int64) (*Response, error) {
+	return c.do(ctx, http.MethodGet, rawURL, header, nil, limit, true)
+}
+
 // Do sends one request and reads at most limit bytes of its body; a longer body is
 // ErrTooLarge. The deadline covers connecting, redirects and reading the body.
 func (c *Client) Do(ctx context.Context, method, rawURL string, header http.Header, body io.Reader, limit int64) (*Response, error) {
+	return c.do(ctx, method, rawURL, header, body, limit, false)
+}
+
+func (c *Client) do(ctx context.Context, method, rawURL string, header http.Header, body io.Reader, limit int64, prefix bool) (*Response, error) {
 	if err := checkURL(rawURL); err != nil {
 		return nil, err
 	}
@@ -162,23 +173,27 @@ func (c *Client) Do(ctx context.Context, method, rawURL string, header http.Head
 		return nil, fmt.Errorf("outbound: %s %s: %w", method, rawURL, err)
 	}
 	defer resp.Body.Close()
-	data, err := readCapped(resp, limit)
-	if err != nil {
+	out := &Response{URL: resp.Request.URL, Status: resp.StatusCode, Header: resp.Header}
+	if out.Body, out.Truncated, err = readCapped(resp, limit, prefix); err != nil {
 		return nil, fmt.Errorf("outbound: %s %s: %w", method, rawURL, err)
 	}
-	return &Response{URL: resp.Request.URL, Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
+	return out, nil
 }
 
-func readCapped(resp *http.Response, limit int64) ([]byte, error) {
-	if resp.ContentLength > limit {
-		return nil, ErrTooLarge
+// readCapped reads at most limit bytes; more is ErrTooLarge unless prefix allows a cut.
+func readCapped(resp *http.Response, limit int64, prefix bool) (data []byte, truncated bool, err error) {
+	if resp.ContentLength > limit && !prefix {
+		return nil, false, ErrTooLarge
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	data, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if int64(len(data)) > limit {
-		return nil, ErrTooLarge
+		if !prefix {
+			return nil, false, ErrTooLarge
+		}
+		return data[:limit], true, nil
 	}
-	return data, nil
+	return data, false, nil
 }

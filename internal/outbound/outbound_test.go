@@ -231,6 +231,10 @@ func TestClientCapsBodies(t *testing.T) {
 	if resp, err := c.Get(context.Background(), srv.URL, nil, 2048); err != nil || len(resp.Body) != 2048 {
 		t.Errorf("Get at exactly the cap = %v; want the whole body", err)
 	}
+	resp, err := c.GetPrefix(context.Background(), srv.URL, nil, 1024)
+	if err != nil || len(resp.Body) != 1024 || !resp.Truncated {
+		t.Errorf("GetPrefix with a 1 KB cap = %v; want the first 1 KB, truncated", err)
+	}
 }
 
 func TestClientRefusesBadRequests(t *testing.T) {
