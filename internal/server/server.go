@@ -98,6 +98,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 		return nil, err
 	}
 	s.Accounts.Mail = &mail.Outbox{Jobs: s.Jobs, Config: cfg}
+	s.Social.Jobs = s.Jobs
 	mux := http.NewServeMux()
 	s.OAuth.Routes(mux)
 	mastoapi.New(s.Social, st, cfg, log).Routes(mux)

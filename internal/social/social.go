@@ -20,6 +20,8 @@ type Service struct {
 	Store  *store.Store
 	Config config.Config
 	Log    *slog.Logger
+
+	Jobs Enqueuer // side effects queued in the change's transaction; nil queues none
 }
 
 // Errors returned to clients, worded as Mastodon words them.
