@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/tuskhq/tusk/internal/httpx"
 )
@@ -47,12 +48,8 @@ func (a *API) offsetLinks(w http.ResponseWriter, r *http.Request, offset, limit,
 	if offset > 0 {
 		links = append(links, link(max(offset-limit, 0), "prev"))
 	}
-	for i, l := range links {
-		if i == 0 {
-			w.Header().Set("Link", l)
-		} else {
-			w.Header().Set("Link", w.Header().Get("Link")+", "+l)
-		}
+	if len(links) > 0 {
+		w.Header().Set("Link", strings.Join(links, ", "))
 	}
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"math"
+	neturl "net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -46,16 +48,24 @@ func (FetchCardArgs) InsertOpts() river.InsertOpts {
 const cardMaxAge = 14 * 24 * time.Hour
 
 // enqueueCard queues, in q's transaction, the card fetch for a new local status's first
-// link (mentions and hashtags are not links).
+// link to another site (mentions and hashtags are not links).
 func (s *Service) enqueueCard(ctx context.Context, q store.Q, st *model.Status) error {
 	if s.Jobs == nil || st.ReblogOfID != nil {
 		return nil
 	}
 	_, _, urls := text.Parse(st.Text)
-	if len(urls) == 0 {
-		return nil
+	for _, link := range urls {
+		if u, err := neturl.Parse(link); err == nil && !s.isLocalHost(u.Host) {
+			return s.Jobs.Enqueue(ctx, q, FetchCardArgs{StatusID: st.ID, URL: link}, nil)
+		}
 	}
-	return s.Jobs.Enqueue(ctx, q, FetchCardArgs{StatusID: st.ID, URL: urls[0]}, nil)
+	return nil
+}
+
+// isLocalHost reports whether host is this instance: its own pages make no card.
+func (s *Service) isLocalHost(host string) bool {
+	host = strings.ToLower(host)
+	return host == s.Config.WebDomain || host == s.Config.LocalDomain
 }
 
 type cardWorker struct {
