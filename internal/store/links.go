@@ -167,12 +167,13 @@ func (q Q) CardHistory(ctx context.Context, cardID int64, days int) ([]model.Tag
 	return out, nil
 }
 
-// LinkTimeline lists the public original statuses that show card cardID.
+// LinkTimeline lists the public original statuses that show card cardID. It walks the
+// card's index (card, status) newest first, so a rarely shared link costs little.
 func (q Q) LinkTimeline(ctx context.Context, cardID int64, p Page) ([]*model.Status, error) {
 	var b builder
+	b.where(`spc.preview_card_id = ?`, cardID)
 	b.where(`s.visibility = 'public' AND s.reblog_of_id IS NULL`)
-	b.where(`EXISTS (SELECT 1 FROM status_preview_cards spc WHERE spc.status_id = s.id AND spc.preview_card_id = ?)`, cardID)
-	tail := b.page("s.id", p)
-	out, err := q.statuses(ctx, "link timeline", b.clause()+tail, b.args...)
+	tail := b.page("spc.status_id", p)
+	out, err := q.statuses(ctx, "link timeline", ` JOIN status_preview_cards spc ON spc.status_id = s.id`+b.clause()+tail, b.args...)
 	return ordered(p, out), err
 }
