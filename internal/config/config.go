@@ -41,6 +41,8 @@ type Config struct {
 	Mail  MailConfig  // outgoing mail: settings_mail.go
 	Admin AdminConfig // admin console and metrics: settings_admin.go
 
+	Discovery DiscoveryConfig // trends and discovery: settings_discovery.go
+
 	Network NetworkConfig // outbound guard, proxies, rate limits: settings_network.go
 }
 

@@ -1,11 +1,8 @@
 package mastoapi
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/tuskhq/tusk/internal/httpx"
 )
@@ -13,42 +10,24 @@ import (
 // maxLinkURL bounds the url parameter of the link timeline.
 const maxLinkURL = 2048
 
-// trendingLinks is public, as Mastodon's trends are: no token or scope is needed.
 func (a *API) trendingLinks(w http.ResponseWriter, r *http.Request) error {
-	p, page, err := listParams(w, r, 10, 20)
+	if _, err := viewer(r, "read"); err != nil {
+		return err
+	}
+	p, err := httpx.ParseParams(w, r)
 	if err != nil {
 		return err
 	}
-	offset, err := p.Int("offset", 0, 0, 1_000_000)
+	limit, offset, err := offsetWindow(p, 10, 20)
 	if err != nil {
 		return err
 	}
-	links, err := a.Social.TrendingLinks(r.Context(), offset, page.Limit)
+	links, err := a.Social.TrendingLinks(r.Context(), limit, offset)
 	if err != nil {
 		return err
 	}
-	a.offsetLinks(w, r, offset, page.Limit, len(links))
+	a.offsetLinks(w, r, limit, offset, len(links))
 	return httpx.OK(w, a.render.TrendsLinks(links))
-}
-
-// offsetLinks sets the Link header of a list paged by offset: next while the page was
-// full, prev unless it was the first.
-func (a *API) offsetLinks(w http.ResponseWriter, r *http.Request, offset, limit, got int) {
-	link := func(off int, rel string) string {
-		q := r.URL.Query()
-		q.Set("offset", strconv.Itoa(off))
-		return fmt.Sprintf(`<%s%s?%s>; rel="%s"`, a.Config.BaseURL(), r.URL.Path, q.Encode(), rel)
-	}
-	var links []string
-	if got == limit {
-		links = append(links, link(offset+limit, "next"))
-	}
-	if offset > 0 {
-		links = append(links, link(max(offset-limit, 0), "prev"))
-	}
-	if len(links) > 0 {
-		w.Header().Set("Link", strings.Join(links, ", "))
-	}
 }
 
 func (a *API) linkTimeline(w http.ResponseWriter, r *http.Request) error {

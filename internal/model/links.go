@@ -9,6 +9,9 @@ const (
 	CardVideo = "video"
 )
 
+// TrendLink is the trends kind of links: its target is a preview card.
+const TrendLink = "link"
+
 // PreviewCard is what a linked page says about itself (OpenGraph, Twitter cards,
 // <title>), fetched once per URL and shared by every status that links it.
 type PreviewCard struct {

@@ -13,6 +13,7 @@ func (s *Server) registerWorkers(reg *jobs.Registry) {
 	// Each feature registers its kinds here.
 	jobs.Register(reg, s.mailWorker())
 	s.Accounts.RegisterJobs(reg)
+	s.Social.RegisterDiscoveryJobs(reg)
 	s.registerLinkJobs(reg)
 }
 

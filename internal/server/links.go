@@ -1,16 +1,10 @@
 package server
 
 import (
-	"time"
-
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/outbound"
 	"github.com/tuskhq/tusk/internal/version"
 )
-
-// linkTrendsEvery is how often trending links are ranked again, as Mastodon's trends
-// refresh.
-const linkTrendsEvery = 5 * time.Minute
 
 // outboundClient is the guarded client for requests to other servers, built from the
 // network settings (ALLOWED_PRIVATE_ADDRESSES, the outbound deadline).
@@ -22,7 +16,7 @@ func (s *Server) outboundClient() *outbound.Client {
 	})
 }
 
-// registerLinkJobs adds the preview card fetch and the trending links refresh.
+// registerLinkJobs adds the preview card fetch.
 func (s *Server) registerLinkJobs(reg *jobs.Registry) {
-	s.Social.RegisterLinkJobs(reg, s.outboundClient(), linkTrendsEvery)
+	s.Social.RegisterLinkJobs(reg, s.outboundClient())
 }

@@ -3,9 +3,7 @@ package social
 import (
 	"context"
 	"errors"
-	"math"
 	neturl "net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -107,80 +105,38 @@ func (s *Service) FetchCard(ctx context.Context, client *outbound.Client, status
 	})
 }
 
-// RefreshLinkTrendsArgs is the periodic job that ranks the links shared lately.
-type RefreshLinkTrendsArgs struct{}
-
-// Kind names the job.
-func (RefreshLinkTrendsArgs) Kind() string { return "refresh_link_trends" }
-
-type trendsWorker struct {
-	river.WorkerDefaults[RefreshLinkTrendsArgs]
-	s *Service
-}
-
-func (w *trendsWorker) Work(ctx context.Context, _ *river.Job[RefreshLinkTrendsArgs]) error {
-	n, err := w.s.RefreshLinkTrends(ctx, time.Now())
-	if err != nil {
-		return err
-	}
-	return river.RecordOutput(ctx, map[string]int{"links": n})
-}
-
-// RegisterLinkJobs adds the card fetch and the trending links refresh (every
-// interval) to reg; client is the guarded outbound client the fetch uses.
-func (s *Service) RegisterLinkJobs(reg *jobs.Registry, client *outbound.Client, interval time.Duration) {
+// RegisterLinkJobs adds the card fetch to reg; client is the guarded outbound client it
+// uses. Trending links are ranked by the trends refresh (trends.go).
+func (s *Service) RegisterLinkJobs(reg *jobs.Registry, client *outbound.Client) {
 	jobs.Register(reg, &cardWorker{s: s, client: client})
-	jobs.Register(reg, &trendsWorker{s: s})
-	reg.Every(interval, RefreshLinkTrendsArgs{})
 }
 
-// Trending links: each account that shared a link publicly in the last week counts
-// once, by its latest share, weighted by how recent that share is (halved every
-// trendHalfLife), so a link many people shared today outranks one shared last week.
+// Links trend as tags do (docs/decisions.md, "Trends"): over the trends window, each
+// discoverable author's newest public share of a link counts once, weighed by its age,
+// halving every linkHalfLife; a link needs minLinkAccounts distinct authors.
 const (
-	trendWindow      = 7 * 24 * time.Hour
-	trendHalfLife    = 24 * time.Hour
-	maxTrendingLinks = 100
+	linkHalfLife    = 12 * time.Hour
+	minLinkAccounts = 2
 )
 
-// RefreshLinkTrends recomputes the trending links as of now and reports how many trend.
-func (s *Service) RefreshLinkTrends(ctx context.Context, now time.Time) (int, error) {
-	shares, err := s.Store.LinkShares(ctx, now.Add(-trendWindow))
-	if err != nil {
-		return 0, err
-	}
-	trends := scoreLinks(shares, now)
-	return len(trends), s.Store.Tx(ctx, func(q store.Q) error { return q.ReplaceLinkTrends(ctx, trends) })
-}
-
-// scoreLinks ranks the cards of shares, best first.
-func scoreLinks(shares []store.LinkShare, now time.Time) []store.LinkTrend {
-	latest := map[[2]int64]int64{} // (card, account) → newest status id
+// linkScores sums, per card, one decayed weight per distinct author.
+func linkScores(now time.Time, shares []store.LinkShare) map[int64]float64 {
+	scores, authors := map[int64]float64{}, map[int64]int{}
 	for _, sh := range shares {
-		key := [2]int64{sh.CardID, sh.AccountID}
-		latest[key] = max(latest[key], sh.StatusID)
+		scores[sh.CardID] += decay(now, id.Time(sh.LastStatusID), linkHalfLife)
+		authors[sh.CardID]++
 	}
-	score := map[int64]float64{}
-	for key, statusID := range latest {
-		age := max(now.Sub(id.Time(statusID)), 0)
-		score[key[0]] += math.Pow(0.5, float64(age)/float64(trendHalfLife))
-	}
-	out := make([]store.LinkTrend, 0, len(score))
-	for card, sc := range score {
-		out = append(out, store.LinkTrend{CardID: card, Score: sc})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
+	for card, n := range authors {
+		if n < minLinkAccounts {
+			delete(scores, card)
 		}
-		return out[i].CardID > out[j].CardID
-	})
-	return out[:min(len(out), maxTrendingLinks)]
+	}
+	return topScores(scores)
 }
 
 // TrendingLinks lists the trending links with their week of history.
-func (s *Service) TrendingLinks(ctx context.Context, offset, limit int) ([]*model.TrendingLink, error) {
-	cards, err := s.Store.TrendingCards(ctx, offset, limit)
+func (s *Service) TrendingLinks(ctx context.Context, limit, offset int) ([]*model.TrendingLink, error) {
+	cards, err := s.Store.TrendingCards(ctx, s.Config.Discovery.TrendsRequireReview, limit, offset)
 	if err != nil {
 		return nil, err
 	}

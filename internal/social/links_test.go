@@ -45,13 +45,20 @@ func TestPostQueuesCardFetchForFirstOutsideLink(t *testing.T) {
 	})
 }
 
-func TestRefreshLinkTrends(t *testing.T) {
+func TestRefreshTrendsRanksLinks(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		svc := newService(t, s)
 		now := time.Now()
-		accounts := []*model.Account{account(t, s, "a0"), account(t, s, "a1"), account(t, s, "a2")}
-		var nextCard int64
+		var accounts []*model.Account
+		for i := 0; i < 4; i++ {
+			a := &model.Account{Username: fmt.Sprintf("a%d", i), Discoverable: i < 3} // a3 is not discoverable
+			if err := s.Tx(ctx, func(q store.Q) error { return q.InsertAccount(ctx, a) }); err != nil {
+				t.Fatal(err)
+			}
+			accounts = append(accounts, a)
+		}
+		var seq int64
 		share := func(card string, who int, ago time.Duration, vis model.Visibility) {
 			t.Helper()
 			err := s.Tx(ctx, func(q store.Q) error {
@@ -63,10 +70,10 @@ func TestRefreshLinkTrends(t *testing.T) {
 					}
 				}
 				// The id carries the time; set it, as the generator never goes back in time.
-				nextCard++
-				st := &model.Status{ID: id.Lower(now.Add(-ago)) + nextCard, AccountID: accounts[who].ID, Visibility: vis,
+				seq++
+				st := &model.Status{ID: id.Lower(now.Add(-ago)) + seq, AccountID: accounts[who].ID, Visibility: vis,
 					CreatedAt: now.Add(-ago), Text: card}
-				st.URI = fmt.Sprintf("https://example.test/%s/%d/%s", card, who, ago)
+				st.URI = fmt.Sprintf("https://example.test/statuses/%d", seq)
 				if err := q.InsertStatus(ctx, store.NewStatus{Status: st}); err != nil {
 					return err
 				}
@@ -76,39 +83,69 @@ func TestRefreshLinkTrends(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		day := 24 * time.Hour
-		share("https://stale.example/", 0, 8*day, model.Public) // outside the week
-		share("https://old.example/", 0, 6*day, model.Public)   // two accounts, six days ago: decayed
-		share("https://old.example/", 1, 6*day, model.Public)
-		share("https://same.example/", 2, 3*time.Hour, model.Public) // one account three times counts once
-		share("https://same.example/", 2, 2*time.Hour, model.Public)
-		share("https://two.example/", 0, 2*time.Hour, model.Public) // two accounts today
+		share("https://stale.example/", 0, 72*time.Hour, model.Public) // outside the window
+		share("https://stale.example/", 1, 72*time.Hour, model.Public)
+		share("https://old.example/", 0, 40*time.Hour, model.Public) // two authors, long ago: decayed
+		share("https://old.example/", 1, 40*time.Hour, model.Public)
+		share("https://two.example/", 0, 2*time.Hour, model.Public)
 		share("https://two.example/", 1, 2*time.Hour, model.Public)
-		share("https://hour.example/", 0, time.Hour, model.Public)
-		share("https://quiet.example/", 0, time.Hour, model.Private) // not public
+		for _, ago := range []time.Duration{3 * time.Hour, 2 * time.Hour, time.Hour} { // repeating counts once
+			share("https://three.example/", 2, ago, model.Public)
+		}
+		share("https://three.example/", 0, time.Hour, model.Public)
+		share("https://three.example/", 1, time.Hour, model.Public)
+		share("https://solo.example/", 0, time.Minute, model.Public) // one author is not a trend
+		share("https://solo.example/", 3, time.Minute, model.Public) // nor with a hidden one
+		share("https://quiet.example/", 0, time.Hour, model.Private)
 		share("https://quiet.example/", 1, time.Hour, model.Unlisted)
-		share("https://same.example/", 2, time.Minute, model.Public)
-		n, err := svc.RefreshLinkTrends(ctx, now)
-		links, err2 := svc.TrendingLinks(ctx, 0, 10)
-		if err != nil || err2 != nil || n != 4 || len(links) != 4 {
-			for _, l := range links {
-				t.Logf("trending %s", l.URL)
+		if err := svc.RefreshTrends(ctx, now); err != nil {
+			t.Fatal(err)
+		}
+		links := trendingURLs(t, svc)
+		want := []string{"https://three.example/", "https://two.example/", "https://old.example/"}
+		if fmt.Sprint(links) != fmt.Sprint(want) {
+			t.Errorf("trending = %v; want %v", links, want)
+		}
+		top, err := svc.TrendingLinks(ctx, 1, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		uses, authors := int64(0), int64(0)
+		for _, d := range top[0].History {
+			uses, authors = uses+d.Uses, max(authors, d.Accounts)
+		}
+		if len(top[0].History) != 7 || uses != 5 || authors < 2 {
+			t.Errorf("three.example history = %+v; want 7 days holding its 5 public uses", top[0].History)
+		}
+
+		// With review required only links an admin allowed trend, and a disallowed one never.
+		svc.Config.Discovery.TrendsRequireReview = true
+		if got := trendingURLs(t, svc); len(got) != 0 {
+			t.Errorf("unreviewed links trend: %v", got)
+		}
+		for url, allowed := range map[string]bool{"https://two.example/": true, "https://three.example/": false} {
+			if err := svc.ReviewTrend(ctx, model.TrendLink, url, allowed); err != nil {
+				t.Fatal(err)
 			}
-			t.Fatalf("RefreshLinkTrends = %d, %v, %v; want 4", n, err, err2)
 		}
-		var got []string
-		for _, l := range links {
-			got = append(got, l.URL)
+		if err := svc.ReviewTrend(ctx, model.TrendLink, "https://unknown.example/", true); err != social.ErrNotFound {
+			t.Errorf("reviewing an unknown link = %v; want not found", err)
 		}
-		want := []string{"https://two.example/", "https://same.example/", "https://hour.example/", "https://old.example/"}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("trending = %v; want %v", got, want)
-		}
-		if h := links[1].History; len(h) != 7 || h[0].Uses != 3 || h[0].Accounts != 1 {
-			t.Errorf("same.example history = %+v; want 3 uses by 1 account today", h)
-		}
-		if h := links[3].History; h[6].Uses != 2 || h[6].Accounts != 2 || h[0].Uses != 0 {
-			t.Errorf("old.example history = %+v; want 2 uses by 2 accounts six days ago", h)
+		if got := trendingURLs(t, svc); fmt.Sprint(got) != "[https://two.example/]" {
+			t.Errorf("reviewed trends = %v; want only the allowed link", got)
 		}
 	})
+}
+
+func trendingURLs(t *testing.T, svc *social.Service) []string {
+	t.Helper()
+	links, err := svc.TrendingLinks(context.Background(), 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range links {
+		out = append(out, l.URL)
+	}
+	return out
 }

@@ -19,7 +19,7 @@ func (s *Service) Home(ctx context.Context, viewer *model.Account, p httpx.Page)
 	if err != nil {
 		return nil, err
 	}
-	return s.Views(ctx, viewer, list)
+	return s.filteredViews(ctx, viewer, model.FilterHome, list)
 }
 
 // Public is the public (federated or local) timeline.
@@ -28,7 +28,7 @@ func (s *Service) Public(ctx context.Context, viewer *model.Account, sc store.Sc
 	if err != nil {
 		return nil, err
 	}
-	return s.Views(ctx, viewer, list)
+	return s.filteredViews(ctx, viewer, model.FilterPublic, list)
 }
 
 // Tag is a hashtag timeline.
@@ -38,7 +38,7 @@ func (s *Service) Tag(ctx context.Context, viewer *model.Account, f store.TagFil
 	if err != nil {
 		return nil, err
 	}
-	return s.Views(ctx, viewer, list)
+	return s.filteredViews(ctx, viewer, model.FilterPublic, list)
 }
 
 func lowerAll(v []string) []string {
@@ -55,7 +55,7 @@ func (s *Service) AccountStatuses(ctx context.Context, viewer *model.Account, ac
 	if err != nil {
 		return nil, err
 	}
-	return s.Views(ctx, viewer, list)
+	return s.filteredViews(ctx, viewer, model.FilterAccount, list)
 }
 
 // Marked lists the viewer's favourites or bookmarks with their pagination cursors,
@@ -100,10 +100,10 @@ func (s *Service) Context(ctx context.Context, viewer *model.Account, statusID i
 	if down, err = s.filterVisible(ctx, viewerID(viewer), down); err != nil {
 		return nil, nil, err
 	}
-	if ancestors, err = s.Views(ctx, viewer, up); err != nil {
+	if ancestors, err = s.filteredViews(ctx, viewer, model.FilterThread, up); err != nil {
 		return nil, nil, err
 	}
-	descendants, err = s.Views(ctx, viewer, down)
+	descendants, err = s.filteredViews(ctx, viewer, model.FilterThread, down)
 	return ancestors, descendants, err
 }
 

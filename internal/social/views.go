@@ -17,6 +17,7 @@ type StatusView struct {
 	App                                       *model.App
 	Card                                      *model.PreviewCard
 	Favourited, Reblogged, Bookmarked, Pinned bool
+	Filtered                                  []model.FilterMatch // the viewer's filters that match, in the listing's context
 }
 
 // Views hydrates statuses for viewer with a fixed number of queries, whatever their count.

@@ -32,6 +32,9 @@ func (q Q) HomeTimeline(ctx context.Context, viewer int64, p Page) ([]*model.Sta
 			lo, hi = floor, min(floor+span, ceil)
 		}
 		out, err := q.homeMergeWindow(ctx, viewer, lo, hi, asc, p.Limit)
+		if err == nil {
+			out, err = q.withFollowedTagStatuses(ctx, out, viewer, lo, hi, asc, p.Limit)
+		}
 		if err != nil || len(out) == p.Limit || (lo <= floor && hi >= ceil) {
 			return ordered(p, out), err
 		}
@@ -50,6 +53,7 @@ func (q Q) homeMergeWindow(ctx context.Context, viewer, lo, hi int64, asc bool, 
 	b.where(`(src.aid = ? OR s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id IN (s.account_id, ?)
 		OR EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = ? AND rf.target_account_id = s.in_reply_to_account_id))`,
 		viewer, viewer, viewer)
+	b.outsideExclusiveLists(viewer)
 	b.visibleTo(viewer)
 	dir := "DESC"
 	if asc {

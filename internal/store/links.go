@@ -83,55 +83,40 @@ type prefixed struct {
 
 func (p prefixed) Scan(dest ...any) error { return p.row.Scan(append([]any{p.first}, dest...)...) }
 
-// LinkShare is one public status sharing a card.
+// LinkShare is one account's sharing of a card: its newest public status showing it.
 type LinkShare struct {
-	CardID, AccountID, StatusID int64
+	CardID, AccountID, LastStatusID int64
 }
 
-// LinkShares lists the public, original statuses with a card posted since the time.
-func (q Q) LinkShares(ctx context.Context, since time.Time) ([]LinkShare, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT spc.preview_card_id, s.account_id, s.id FROM status_preview_cards spc
-		JOIN statuses s ON s.id = spc.status_id
-		WHERE spc.status_id >= $1 AND s.visibility = 'public' AND s.reblog_of_id IS NULL`, id.Lower(since))
+// RecentLinkShares lists, per card and author, the newest public original status showing
+// the card among those with ids above since, by discoverable accounts that are not
+// suspended (the same candidates as trending statuses).
+func (q Q) RecentLinkShares(ctx context.Context, since int64) ([]LinkShare, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT spc.preview_card_id, s.account_id, MAX(s.id) FROM status_preview_cards spc
+		JOIN statuses s ON s.id = spc.status_id JOIN accounts a ON a.id = s.account_id
+		WHERE spc.status_id > $1 AND s.visibility = 'public' AND s.reblog_of_id IS NULL AND a.discoverable AND a.suspended_at IS NULL
+		GROUP BY spc.preview_card_id, s.account_id`, since)
 	if err != nil {
-		return nil, fmt.Errorf("store: link shares: %w", err)
+		return nil, fmt.Errorf("store: recent link shares: %w", err)
 	}
 	defer rows.Close()
 	var out []LinkShare
 	for rows.Next() {
 		var l LinkShare
-		if err := rows.Scan(&l.CardID, &l.AccountID, &l.StatusID); err != nil {
-			return nil, fmt.Errorf("store: link shares: %w", err)
+		if err := rows.Scan(&l.CardID, &l.AccountID, &l.LastStatusID); err != nil {
+			return nil, fmt.Errorf("store: recent link shares: %w", err)
 		}
 		out = append(out, l)
 	}
 	return out, rows.Err()
 }
 
-// LinkTrend is a card's trending score.
-type LinkTrend struct {
-	CardID int64
-	Score  float64
-}
-
-// ReplaceLinkTrends makes trends, best first, the trending links (run it in a Tx).
-func (q Q) ReplaceLinkTrends(ctx context.Context, trends []LinkTrend) error {
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM preview_card_trends`); err != nil {
-		return fmt.Errorf("store: clear link trends: %w", err)
-	}
-	for i, t := range trends {
-		if _, err := q.db.ExecContext(ctx, `INSERT INTO preview_card_trends (preview_card_id, score, rank) VALUES ($1, $2, $3)`,
-			t.CardID, t.Score, i+1); err != nil {
-			return fmt.Errorf("store: insert link trend: %w", err)
-		}
-	}
-	return nil
-}
-
-// TrendingCards lists the trending links' cards, best first.
-func (q Q) TrendingCards(ctx context.Context, offset, limit int) ([]*model.PreviewCard, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+cardColumns+` FROM preview_card_trends t
-		JOIN preview_cards c ON c.id = t.preview_card_id ORDER BY t.rank LIMIT $1 OFFSET $2`, limit, offset)
+// TrendingCards lists the trending links' cards, highest score first; reviews apply as
+// to tags and statuses (see trendFilter).
+func (q Q) TrendingCards(ctx context.Context, requireReview bool, limit, offset int) ([]*model.PreviewCard, error) {
+	b := trendFilter(model.TrendLink, requireReview)
+	rows, err := q.db.QueryContext(ctx, `SELECT `+cardColumns+` FROM trends tr JOIN preview_cards c ON c.id = tr.target_id`+
+		b.clause()+fmt.Sprintf(` ORDER BY tr.score DESC, c.id DESC LIMIT %d OFFSET %d`, limit, offset), b.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: trending cards: %w", err)
 	}

@@ -49,6 +49,7 @@ type Tag struct {
 	URL       string       `json:"url"`
 	History   []TagHistory `json:"history"`
 	Following *bool        `json:"following,omitempty"`
+	Featuring *bool        `json:"featuring,omitempty"`
 }
 
 // TagHistory is one day of a tag's use.

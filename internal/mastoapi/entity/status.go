@@ -39,7 +39,10 @@ type Status struct {
 	Poll               *struct{}    `json:"poll"`
 	Application        *Application `json:"application,omitempty"`
 	Language           *string      `json:"language"`
-	Filtered           []any        `json:"filtered,omitempty"`
+
+	// Filtered is, for a signed-in viewer, their filters that match in the listing's context
+	// ([] when none does); anonymous viewers get no such key.
+	Filtered *[]FilterResult `json:"filtered,omitempty"`
 }
 
 // Mention is a status's mention of an account.
@@ -94,7 +97,8 @@ func (r Renderer) Status(v *social.StatusView, signedIn bool) Status {
 func (r Renderer) viewerFields(out *Status, v *social.StatusView) {
 	f, rb, b, m, p := v.Favourited, v.Reblogged, v.Bookmarked, false, v.Pinned
 	out.Favourited, out.Reblogged, out.Bookmarked, out.Muted, out.Pinned = &f, &rb, &b, &m, &p
-	out.Filtered = []any{}
+	filtered := r.FilterResults(v.Filtered)
+	out.Filtered = &filtered
 }
 
 // Statuses renders a list.

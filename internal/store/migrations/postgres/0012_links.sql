@@ -1,5 +1,5 @@
--- Link preview cards, shared by every status that links the same URL, and the
--- trending links computed from them.
+-- Link preview cards, shared by every status that links the same URL. Trending links
+-- live in the trends table (kind 'link', target_id the card's id).
 CREATE TABLE preview_cards (
   id BIGINT PRIMARY KEY,
   url TEXT NOT NULL,
@@ -25,10 +25,3 @@ CREATE TABLE status_preview_cards (
   preview_card_id BIGINT NOT NULL REFERENCES preview_cards (id) ON DELETE CASCADE
 );
 CREATE INDEX status_preview_cards_card ON status_preview_cards (preview_card_id, status_id);
-
-CREATE TABLE preview_card_trends (
-  preview_card_id BIGINT PRIMARY KEY REFERENCES preview_cards (id) ON DELETE CASCADE,
-  score DOUBLE PRECISION NOT NULL,
-  rank INTEGER NOT NULL
-);
-CREATE INDEX preview_card_trends_rank ON preview_card_trends (rank);
