@@ -96,6 +96,9 @@ func (s *Service) insertPost(ctx context.Context, q store.Q, author *model.Accou
 	if err := s.notifyPost(ctx, q, st, mentions); err != nil {
 		return nil, err
 	}
+	if err := s.fileDirectMessage(ctx, q, st, mentions); err != nil {
+		return nil, err
+	}
 	if err := s.enqueueCard(ctx, q, st); err != nil {
 		return nil, err
 	}
