@@ -6,6 +6,7 @@ package outbound
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -196,4 +197,20 @@ func readCapped(resp *http.Response, limit int64, prefix bool) (data []byte, tru
 		return data[:limit], true, nil
 	}
 	return data, false, nil
+}
+
+// GetJSON fetches a JSON document of at most MaxJSON bytes into v. The caller names the
+// media type it accepts (ActivityPub's, JRD …); the answer must be 200.
+func (c *Client) GetJSON(ctx context.Context, rawURL, accept string, v any) (*Response, error) {
+	resp, err := c.Get(ctx, rawURL, http.Header{"Accept": {accept}}, MaxJSON)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Status != http.StatusOK {
+		return resp, fmt.Errorf("outbound: GET %s: status %d", rawURL, resp.Status)
+	}
+	if err := json.Unmarshal(resp.Body, v); err != nil {
+		return resp, fmt.Errorf("outbound: GET %s: %w", rawURL, err)
+	}
+	return resp, nil
 }

@@ -265,3 +265,32 @@ func TestClientRefusesBadRequests(t *testing.T) {
 		t.Errorf("server saw %d requests; want none", n)
 	}
 }
+
+func TestGetJSON(t *testing.T) {
+	t.Parallel()
+	srv, _ := counting(t, "127.0.0.1:0", func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/ok":
+			fmt.Fprintf(w, `{"accept":%q}`, r.Header.Get("Accept"))
+		case "/big":
+			fmt.Fprintf(w, `{"pad":"%s"}`, strings.Repeat("x", MaxJSON))
+		case "/bad":
+			fmt.Fprint(w, `{"unterminated`)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	c := New(Options{Guard: Guard{Allowed: loopback}})
+	var got struct{ Accept string }
+	if _, err := c.GetJSON(context.Background(), srv.URL+"/ok", "application/activity+json", &got); err != nil || got.Accept != "application/activity+json" {
+		t.Errorf("GetJSON(/ok) = %+v, %v", got, err)
+	}
+	if _, err := c.GetJSON(context.Background(), srv.URL+"/big", "application/json", &got); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("GetJSON(/big) = %v; want ErrTooLarge past 1 MB", err)
+	}
+	for _, path := range []string{"/bad", "/missing"} {
+		if _, err := c.GetJSON(context.Background(), srv.URL+path, "application/json", &got); err == nil {
+			t.Errorf("GetJSON(%s) succeeded", path)
+		}
+	}
+}

@@ -42,8 +42,11 @@ func (FetchCardArgs) InsertOpts() river.InsertOpts {
 }
 
 // cardMaxAge is how long a stored card serves new statuses linking its URL before the
-// page is fetched again.
-const cardMaxAge = 14 * 24 * time.Hour
+// page is fetched again; links longer than maxCardURL get no card.
+const (
+	cardMaxAge = 14 * 24 * time.Hour
+	maxCardURL = 2048
+)
 
 // enqueueCard queues, in q's transaction, the card fetch for a new local status's first
 // link to another site (mentions and hashtags are not links).
@@ -53,7 +56,7 @@ func (s *Service) enqueueCard(ctx context.Context, q store.Q, st *model.Status) 
 	}
 	_, _, urls := text.Parse(st.Text)
 	for _, link := range urls {
-		if u, err := neturl.Parse(link); err == nil && !s.isLocalHost(u.Host) {
+		if u, err := neturl.Parse(link); err == nil && len(link) <= maxCardURL && !s.isLocalHost(u.Host) {
 			return s.Jobs.Enqueue(ctx, q, FetchCardArgs{StatusID: st.ID, URL: link}, nil)
 		}
 	}

@@ -3,6 +3,7 @@ package social_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,7 +32,8 @@ func TestPostQueuesCardFetchForFirstOutsideLink(t *testing.T) {
 		svc.Jobs = rec
 		ann := account(t, s, "ann")
 		account(t, s, "bob")
-		st, err := svc.Post(ctx, ann, nil, social.PostParams{Text: "@bob #tusks http://example.test/@ann/1 https://other.example/x and https://second.example/"})
+		st, err := svc.Post(ctx, ann, nil, social.PostParams{Text: "@bob #tusks http://example.test/@ann/1 https://long.example/" +
+			strings.Repeat("x", 2048) + " https://other.example/x and https://second.example/"})
 		if err != nil {
 			t.Fatal(err)
 		}
