@@ -51,7 +51,7 @@ func runGroup(ctx context.Context, d DiscoveryDeps, group string, order []string
 		return nil
 	}
 	if errors.Is(err, social.ErrNotFound) {
-		err = errors.New("no such tag, status or announcement")
+		err = errors.New("no such tag, status, link or announcement")
 	}
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", group, args[0], err)
@@ -59,12 +59,13 @@ func runGroup(ctx context.Context, d DiscoveryDeps, group string, order []string
 	return nil
 }
 
-// Trends runs one trends command: list the scored tags and statuses, allow or disallow one.
+// Trends runs one trends command: list the scored tags, statuses and links, allow or
+// disallow one.
 func Trends(ctx context.Context, d DiscoveryDeps, args []string) error {
 	return runGroup(ctx, d, "trends", []string{"list", "allow", "disallow"}, map[string]subcommand{
-		"list":     {"list [tags|statuses]          scored tags and statuses with their review", trendsList},
-		"allow":    {"allow tag NAME | status ID    let it trend (needed when TUSK_TRENDS_REVIEW is on)", trendsReview(true)},
-		"disallow": {"disallow tag NAME | status ID keep it out of trends", trendsReview(false)},
+		"list":     {"list [tags|statuses|links]               scored tags, statuses and links with their review", trendsList},
+		"allow":    {"allow tag NAME | status ID | link URL    let it trend (needed when TUSK_TRENDS_REVIEW is on)", trendsReview(true)},
+		"disallow": {"disallow tag NAME | status ID | link URL keep it out of trends", trendsReview(false)},
 	}, args)
 }
 
@@ -72,7 +73,7 @@ func trendsList(ctx context.Context, d DiscoveryDeps, fs *flag.FlagSet, args []s
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	kinds := []string{model.TrendTag, model.TrendStatus}
+	kinds := []string{model.TrendTag, model.TrendStatus, model.TrendLink}
 	if fs.NArg() > 0 {
 		kind, err := trendKind(fs.Arg(0))
 		if err != nil {
@@ -104,15 +105,17 @@ func reviewWord(allowed *bool) string {
 	return "disallowed"
 }
 
-// trendKind reads "tag(s)" or "status(es)".
+// trendKind reads "tag(s)", "status(es)" or "link(s)".
 func trendKind(s string) (string, error) {
 	switch s {
 	case "tag", "tags":
 		return model.TrendTag, nil
 	case "status", "statuses":
 		return model.TrendStatus, nil
+	case "link", "links":
+		return model.TrendLink, nil
 	}
-	return "", fmt.Errorf("%q is neither tag nor status", s)
+	return "", fmt.Errorf("%q is not tag, status or link", s)
 }
 
 func trendsReview(allowed bool) func(ctx context.Context, d DiscoveryDeps, fs *flag.FlagSet, args []string) error {
@@ -121,7 +124,7 @@ func trendsReview(allowed bool) func(ctx context.Context, d DiscoveryDeps, fs *f
 			return err
 		}
 		if fs.NArg() != 2 {
-			return errors.New("want: tag NAME or status ID")
+			return errors.New("want: tag NAME, status ID or link URL")
 		}
 		kind, err := trendKind(fs.Arg(0))
 		if err != nil {

@@ -43,6 +43,8 @@ type Config struct {
 
 	Discovery DiscoveryConfig // trends and discovery: settings_discovery.go
 	Instance  InstanceConfig  // instance information and feed access: settings_instance.go
+
+	Network NetworkConfig // outbound guard, proxies, rate limits: settings_network.go
 }
 
 // BaseURL is the scheme and web host every local URL starts with.

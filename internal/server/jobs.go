@@ -16,6 +16,7 @@ func (s *Server) registerWorkers(reg *jobs.Registry) {
 	s.Social.RegisterDiscoveryJobs(reg)
 	s.Social.RegisterMuteJobs(reg)
 	s.Social.RegisterJobs(reg)
+	s.registerLinkJobs(reg)
 }
 
 // StartJobs starts working the queues this process's role works (none for web only).

@@ -120,6 +120,9 @@ func (s *Service) insertPost(ctx context.Context, q store.Q, author *model.Accou
 	if err := s.fileDirectMessage(ctx, q, st, mentions); err != nil {
 		return nil, err
 	}
+	if err := s.enqueueCard(ctx, q, st); err != nil {
+		return nil, err
+	}
 	if p.IdempotencyKey != "" {
 		return st, q.RememberIdempotency(ctx, author.ID, p.IdempotencyKey, st.ID)
 	}

@@ -22,7 +22,7 @@ type Service struct {
 	Store  *store.Store
 	Config config.Config
 	Log    *slog.Logger
-	Jobs   Enqueuer // schedules poll ends and scheduled statuses
+	Jobs   Enqueuer // side effects queued in the change's transaction (poll ends, scheduled statuses, cards); nil queues none
 
 	Mail   *mail.Outbox     // staff notices (reports); nil sends none
 	Emojis *emoji.Catalogue // the custom emoji statuses and names render with

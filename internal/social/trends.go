@@ -33,8 +33,8 @@ func decay(now, at time.Time, halfLife time.Duration) float64 {
 	return math.Exp2(-float64(age) / float64(halfLife))
 }
 
-// RefreshTrends recomputes the trending tags and statuses from the last trendWindow, and
-// forgets the reviews of deleted statuses.
+// RefreshTrends recomputes the trending tags, statuses and links from the last
+// trendWindow, and forgets the reviews of deleted statuses.
 func (s *Service) RefreshTrends(ctx context.Context, now time.Time) error {
 	since := id.Lower(now.Add(-trendWindow))
 	uses, err := s.Store.RecentTagUses(ctx, since)
@@ -45,9 +45,16 @@ func (s *Service) RefreshTrends(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	tags, statuses := tagScores(now, uses), statusScores(now, interactions)
+	shares, err := s.Store.RecentLinkShares(ctx, since)
+	if err != nil {
+		return err
+	}
+	tags, statuses, links := tagScores(now, uses), statusScores(now, interactions), linkScores(now, shares)
 	return s.Store.Tx(ctx, func(q store.Q) error {
 		if err := q.ReplaceTrends(ctx, model.TrendTag, tags, now); err != nil {
+			return err
+		}
+		if err := q.ReplaceTrends(ctx, model.TrendLink, links, now); err != nil {
 			return err
 		}
 		if err := q.ReplaceTrends(ctx, model.TrendStatus, statuses, now); err != nil {
@@ -141,7 +148,8 @@ func (s *Service) Trends(ctx context.Context, kind string) ([]model.Trend, error
 	return s.Store.Trends(ctx, kind)
 }
 
-// ReviewTrend allows or disallows a tag (by name or id) or a status (by id) to trend.
+// ReviewTrend allows or disallows a tag (by name or id), a status (by id) or a link (by
+// URL) to trend.
 func (s *Service) ReviewTrend(ctx context.Context, kind, target string, allowed bool) error {
 	var targetID int64
 	switch kind {
@@ -151,6 +159,12 @@ func (s *Service) ReviewTrend(ctx context.Context, kind, target string, allowed 
 			return err
 		}
 		targetID = t.ID
+	case model.TrendLink:
+		c, err := s.Store.CardByURL(ctx, target)
+		if err != nil {
+			return orNotFound(err)
+		}
+		targetID = c.ID
 	case model.TrendStatus:
 		n, ok := id.Parse(target)
 		if !ok {

@@ -15,6 +15,7 @@ type StatusView struct {
 	Mentions                                  []*model.Account
 	Tags                                      []string
 	App                                       *model.App
+	Card                                      *model.PreviewCard
 	Favourited, Reblogged, Bookmarked, Pinned bool
 	Filtered                                  []model.FilterMatch // the viewer's filters that match, in the listing's context
 	Poll                                      *PollView
@@ -85,6 +86,7 @@ type hydration struct {
 	mentions map[int64][]int64
 	tags     map[int64][]string
 	apps     map[int64]*model.App
+	cards    map[int64]*model.PreviewCard
 	flags    store.ViewerFlags
 	extras   statusExtras
 }
@@ -103,6 +105,9 @@ func (s *Service) hydrate(ctx context.Context, viewer int64, all map[int64]*mode
 		return nil, err
 	}
 	if h.flags, err = s.Store.ViewerFlagsFor(ctx, viewer, ids); err != nil {
+		return nil, err
+	}
+	if h.cards, err = s.Store.CardsOf(ctx, ids); err != nil {
 		return nil, err
 	}
 	if h.accounts, err = s.Store.AccountsByIDs(ctx, involvedAccounts(all, h.mentions)); err != nil {
@@ -159,5 +164,6 @@ func (h *hydration) view(st *model.Status) *StatusView {
 		v.App = h.apps[*st.ApplicationID]
 	}
 	h.extras.apply(v)
+	v.Card = h.cards[st.ID]
 	return v
 }

@@ -132,6 +132,9 @@ func (q Q) Trends(ctx context.Context, kind string) ([]model.Trend, error) {
 	if kind == model.TrendStatus {
 		label = `(SELECT s.uri FROM statuses s WHERE s.id = tr.target_id)`
 	}
+	if kind == model.TrendLink {
+		label = `(SELECT c.url FROM preview_cards c WHERE c.id = tr.target_id)`
+	}
 	rows, err := q.db.QueryContext(ctx, `SELECT tr.target_id, COALESCE(`+label+`, ''), tr.score, rv.allowed FROM trends tr
 		LEFT JOIN trend_reviews rv ON rv.kind = tr.kind AND rv.target_id = tr.target_id
 		WHERE tr.kind = $1 ORDER BY tr.score DESC, tr.target_id DESC`, kind)
@@ -158,10 +161,12 @@ func (q Q) ReviewTrend(ctx context.Context, kind string, targetID int64, allowed
 	return wrap(err, "review trend %s %d", kind, targetID)
 }
 
-// PruneTrendReviews forgets the reviews of tags and statuses that no longer exist.
+// PruneTrendReviews forgets the reviews of tags, statuses and links that no longer exist.
 func (q Q) PruneTrendReviews(ctx context.Context) error {
 	_, err := q.db.ExecContext(ctx, `DELETE FROM trend_reviews WHERE
 		(kind = $1 AND NOT EXISTS (SELECT 1 FROM statuses s WHERE s.id = trend_reviews.target_id))
-		OR (kind = $2 AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.id = trend_reviews.target_id))`, model.TrendStatus, model.TrendTag)
+		OR (kind = $2 AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.id = trend_reviews.target_id))
+		OR (kind = $3 AND NOT EXISTS (SELECT 1 FROM preview_cards c WHERE c.id = trend_reviews.target_id))`,
+		model.TrendStatus, model.TrendTag, model.TrendLink)
 	return wrap(err, "prune trend reviews")
 }

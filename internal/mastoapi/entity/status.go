@@ -35,7 +35,7 @@ type Status struct {
 	MediaAttachments   []any        `json:"media_attachments"`
 	Mentions           []Mention    `json:"mentions"`
 	Tags               []StatusTag  `json:"tags"`
-	Card               *struct{}    `json:"card"`
+	Card               *PreviewCard `json:"card"`
 	Poll               *Poll        `json:"poll"`
 	Application        *Application `json:"application,omitempty"`
 	Language           *string      `json:"language"`
@@ -78,6 +78,7 @@ func (r Renderer) Status(v *social.StatusView, signedIn bool) Status {
 		Sensitive: st.Sensitive, SpoilerText: st.SpoilerText, Visibility: string(st.Visibility),
 		MediaAttachments: []any{}, Mentions: r.mentions(v.Mentions), Tags: r.tags(v.Tags), Language: st.Language,
 	}
+	out.Card = r.Card(v.Card)
 	if st.URL != "" {
 		out.URL = &st.URL
 	}
