@@ -14,6 +14,7 @@ import (
 	"github.com/tuskhq/tusk/internal/admin"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/jobs"
+	"github.com/tuskhq/tusk/internal/portability"
 	"github.com/tuskhq/tusk/internal/server"
 	"github.com/tuskhq/tusk/internal/store"
 	"github.com/tuskhq/tusk/internal/version"
@@ -101,6 +102,8 @@ Account commands:
   modify USERNAME [--role R] [--disable|--enable] [--confirm] [--approve] [--reset-password] [--email E]
   approve USERNAME
   delete USERNAME
+  export USERNAME --kind following|followers|bookmarks [--out FILE]   (Mastodon's CSV)
+  import USERNAME --kind following|bookmarks --file FILE [--overwrite]
 
 Queue commands (the queue console; also at /admin/queues on the web):
   [stats] [--json]
@@ -132,7 +135,8 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if rest[0] == "queues" {
 		return admin.Queues(ctx, admin.QueueDeps{Console: srv.Console, Out: stdout}, rest[1:])
 	}
-	return admin.Accounts(ctx, admin.Deps{Store: srv.Store, Config: cfg, Accounts: srv.Accounts, Out: stdout}, rest[1:])
+	return admin.Accounts(ctx, admin.Deps{Store: srv.Store, Config: cfg, Accounts: srv.Accounts,
+		Portability: portability.New(srv.Social), Out: stdout}, rest[1:])
 }
 
 func printVersion(stdout io.Writer) error {
