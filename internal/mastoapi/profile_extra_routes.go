@@ -1,4 +1,11 @@
 package mastoapi
 
+import "github.com/tuskhq/tusk/internal/store"
+
 // profileExtraRoutes registers this area's endpoints (filled in as the area lands).
-func (a *API) profileExtraRoutes(h route) {}
+func (a *API) profileExtraRoutes(h route) {
+	h("GET /api/v1/profile", a.getProfile)
+	h("PATCH /api/v1/profile", a.updateProfile)
+	h("DELETE /api/v1/profile/avatar", a.clearProfileImage(store.Avatar))
+	h("DELETE /api/v1/profile/header", a.clearProfileImage(store.Header))
+}
