@@ -40,6 +40,7 @@ type Config struct {
 	Jobs  JobsConfig  // background queues: settings_jobs.go
 	Mail  MailConfig  // outgoing mail: settings_mail.go
 	Admin AdminConfig // admin console and metrics: settings_admin.go
+	Push  PushConfig  // Web Push: settings_push.go
 }
 
 // BaseURL is the scheme and web host every local URL starts with.

@@ -8,4 +8,9 @@ func (a *API) profileExtraRoutes(h route) {
 	h("PATCH /api/v1/profile", a.updateProfile)
 	h("DELETE /api/v1/profile/avatar", a.clearProfileImage(store.Avatar))
 	h("DELETE /api/v1/profile/header", a.clearProfileImage(store.Header))
+
+	h("POST /api/v1/push/subscription", a.createPushSubscription)
+	h("GET /api/v1/push/subscription", a.getPushSubscription)
+	h("PUT /api/v1/push/subscription", a.updatePushSubscription)
+	h("DELETE /api/v1/push/subscription", a.deletePushSubscription)
 }

@@ -5,6 +5,7 @@
 package oauth
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -20,6 +21,12 @@ type Service struct {
 	Config   config.Config
 	Accounts *accounts.Service
 	Log      *slog.Logger
+	VAPID    VAPIDKey // the Web Push key shown with apps; nil shows none
+}
+
+// VAPIDKey gives the server's Web Push public key.
+type VAPIDKey interface {
+	PublicKey(ctx context.Context) (string, error)
 }
 
 // Routes registers the OAuth, app and sign-up endpoints on mux. The API handlers

@@ -13,6 +13,7 @@ func (s *Server) registerWorkers(reg *jobs.Registry) {
 	// Each feature registers its kinds here.
 	jobs.Register(reg, s.mailWorker())
 	s.Accounts.RegisterJobs(reg)
+	jobs.Register(reg, s.Push.Worker())
 }
 
 // StartJobs starts working the queues this process's role works (none for web only).

@@ -20,6 +20,7 @@ import (
 	"github.com/tuskhq/tusk/internal/mastoapi"
 	"github.com/tuskhq/tusk/internal/metrics"
 	"github.com/tuskhq/tusk/internal/oauth"
+	"github.com/tuskhq/tusk/internal/push"
 	"github.com/tuskhq/tusk/internal/social"
 	"github.com/tuskhq/tusk/internal/store"
 	"github.com/tuskhq/tusk/internal/web"
@@ -38,6 +39,7 @@ type Server struct {
 	Console  *console.Service
 	Sessions *websession.Service
 	Metrics  *metrics.Metrics
+	Push     *push.Service
 	mux      *http.ServeMux
 	handler  http.Handler
 }
@@ -87,9 +89,10 @@ func Wire(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
 
 func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error) {
 	s := &Server{Config: cfg, Log: log, Store: st}
-	s.Social = &social.Service{Store: st, Config: cfg, Log: log}
+	s.Push = push.New(st, cfg, log)
+	s.Social = &social.Service{Store: st, Config: cfg, Log: log, Push: s.Push}
 	s.Accounts = &accounts.Service{Store: st, Config: cfg}
-	s.OAuth = &oauth.Service{Store: st, Config: cfg, Accounts: s.Accounts, Log: log}
+	s.OAuth = &oauth.Service{Store: st, Config: cfg, Accounts: s.Accounts, Log: log, VAPID: s.Push}
 	reg := jobs.NewRegistry()
 	s.registerWorkers(reg)
 	s.wireConsole(reg)
@@ -98,6 +101,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 		return nil, err
 	}
 	s.Accounts.Mail = &mail.Outbox{Jobs: s.Jobs, Config: cfg}
+	s.Push.Jobs = s.Jobs
 	mux := http.NewServeMux()
 	s.OAuth.Routes(mux)
 	mastoapi.New(s.Social, st, cfg, log).Routes(mux)

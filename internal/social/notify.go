@@ -42,5 +42,9 @@ func (s *Service) notify(ctx context.Context, q store.Q, to, from int64, typ str
 	if to == from || !isLocal(ctx, q, to) {
 		return nil
 	}
-	return q.InsertNotification(ctx, &model.Notification{AccountID: to, FromAccountID: from, Type: typ, StatusID: statusID})
+	n := &model.Notification{AccountID: to, FromAccountID: from, Type: typ, StatusID: statusID}
+	if err := q.InsertNotification(ctx, n); err != nil {
+		return err
+	}
+	return s.queuePush(ctx, q, n)
 }

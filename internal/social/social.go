@@ -12,6 +12,7 @@ import (
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/model"
+	"github.com/tuskhq/tusk/internal/push"
 	"github.com/tuskhq/tusk/internal/store"
 )
 
@@ -20,6 +21,7 @@ type Service struct {
 	Store  *store.Store
 	Config config.Config
 	Log    *slog.Logger
+	Push   *push.Service // Web Push; nil sends none
 }
 
 // Errors returned to clients, worded as Mastodon words them.
