@@ -197,3 +197,6 @@ func verifyJWT(token, serverKey, audience string) error {
 	}
 	return nil
 }
+
+// ReceiverFor is a receiver with given keys, for clients that make their own.
+func ReceiverFor(key *ecdh.PrivateKey, auth []byte) *Receiver { return &Receiver{key: key, auth: auth} }
