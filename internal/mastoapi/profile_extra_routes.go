@@ -13,4 +13,10 @@ func (a *API) profileExtraRoutes(h route) {
 	h("GET /api/v1/push/subscription", a.getPushSubscription)
 	h("PUT /api/v1/push/subscription", a.updatePushSubscription)
 	h("DELETE /api/v1/push/subscription", a.deletePushSubscription)
+
+	h("GET /api/v1/annual_reports", a.annualReports)
+	h("GET /api/v1/annual_reports/{year}", a.annualReport)
+	h("GET /api/v1/annual_reports/{year}/state", a.annualReportState)
+	h("POST /api/v1/annual_reports/{year}/generate", a.generateAnnualReport)
+	h("POST /api/v1/annual_reports/{year}/read", a.readAnnualReport)
 }

@@ -14,6 +14,7 @@ func (s *Server) registerWorkers(reg *jobs.Registry) {
 	jobs.Register(reg, s.mailWorker())
 	s.Accounts.RegisterJobs(reg)
 	jobs.Register(reg, s.Push.Worker())
+	jobs.Register(reg, s.Social.AnnualReportWorker())
 }
 
 // StartJobs starts working the queues this process's role works (none for web only).

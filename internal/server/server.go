@@ -102,6 +102,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	}
 	s.Accounts.Mail = &mail.Outbox{Jobs: s.Jobs, Config: cfg}
 	s.Push.Jobs = s.Jobs
+	s.Social.Jobs = s.Jobs
 	mux := http.NewServeMux()
 	s.OAuth.Routes(mux)
 	mastoapi.New(s.Social, st, cfg, log).Routes(mux)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/httpx"
@@ -21,7 +22,9 @@ type Service struct {
 	Store  *store.Store
 	Config config.Config
 	Log    *slog.Logger
-	Push   *push.Service // Web Push; nil sends none
+	Push   *push.Service    // Web Push; nil sends none
+	Jobs   Enqueuer         // background work (annual reports); nil runs none
+	Now    func() time.Time // the clock; nil is time.Now
 }
 
 // Errors returned to clients, worded as Mastodon words them.
