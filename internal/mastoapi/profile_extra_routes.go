@@ -19,4 +19,14 @@ func (a *API) profileExtraRoutes(h route) {
 	h("GET /api/v1/annual_reports/{year}/state", a.annualReportState)
 	h("POST /api/v1/annual_reports/{year}/generate", a.generateAnnualReport)
 	h("POST /api/v1/annual_reports/{year}/read", a.readAnnualReport)
+
+	h("POST /api/v1/collections", a.createCollection)
+	h("GET /api/v1/collections/{id}", a.getCollection)
+	h("PATCH /api/v1/collections/{id}", a.updateCollection)
+	h("DELETE /api/v1/collections/{id}", a.deleteCollection)
+	h("POST /api/v1/collections/{collection_id}/items", a.addCollectionItem)
+	h("DELETE /api/v1/collections/{collection_id}/items/{id}", a.collectionItemAction(a.Social.RemoveCollectionItem))
+	h("POST /api/v1/collections/{collection_id}/items/{id}/revoke", a.collectionItemAction(a.Social.RevokeCollectionItem))
+	h("GET /api/v1/accounts/{account_id}/collections", a.collectionList(a.Social.AccountCollections))
+	h("GET /api/v1/accounts/{account_id}/in_collections", a.collectionList(a.Social.CollectionsFeaturing))
 }

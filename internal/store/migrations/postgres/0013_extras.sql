@@ -55,3 +55,28 @@ CREATE TABLE annual_reports (
   created_at TIMESTAMPTZ NOT NULL,
   PRIMARY KEY (account_id, year)
 );
+
+-- Collections: accounts a member recommends, each item with the featured account's consent state.
+CREATE TABLE collections (
+  id BIGINT PRIMARY KEY,
+  account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  language TEXT NULL,
+  tag_name TEXT NULL,
+  sensitive BOOLEAN NOT NULL DEFAULT FALSE,
+  discoverable BOOLEAN NOT NULL DEFAULT TRUE,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX collections_account ON collections (account_id, id);
+
+CREATE TABLE collection_items (
+  id BIGINT PRIMARY KEY,
+  collection_id BIGINT NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+  account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  state TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  UNIQUE (collection_id, account_id)
+);
+CREATE INDEX collection_items_account ON collection_items (account_id, collection_id);

@@ -55,3 +55,28 @@ CREATE TABLE annual_reports (
   created_at TIMESTAMP NOT NULL,
   PRIMARY KEY (account_id, year)
 );
+
+-- Collections: accounts a member recommends, each item with the featured account's consent state.
+CREATE TABLE collections (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  language TEXT NULL,
+  tag_name TEXT NULL,
+  sensitive BOOLEAN NOT NULL DEFAULT FALSE,
+  discoverable BOOLEAN NOT NULL DEFAULT TRUE,
+  created_at TIMESTAMP NOT NULL,
+  updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX collections_account ON collections (account_id, id);
+
+CREATE TABLE collection_items (
+  id INTEGER PRIMARY KEY,
+  collection_id INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  state TEXT NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  UNIQUE (collection_id, account_id)
+);
+CREATE INDEX collection_items_account ON collection_items (account_id, collection_id);
