@@ -114,6 +114,16 @@ Queue commands (the queue console; also at /admin/queues on the web):
   pause QUEUE
   resume QUEUE
 
+Trends commands (what may trend, when TUSK_TRENDS_REVIEW is on):
+  list [tags|statuses]
+  allow tag NAME | allow status ID
+  disallow tag NAME | disallow status ID
+
+Announcement commands:
+  create TEXT [--starts-at T] [--ends-at T] [--all-day]
+  list
+  delete ID
+
 Run "tusk admin accounts COMMAND --help" for a command's flags, and
 "tusk serve --help" for the settings (database, domain) every command reads.
 `
@@ -123,7 +133,7 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if err != nil {
 		return err
 	}
-	if len(rest) == 0 || (rest[0] != "accounts" && rest[0] != "queues") {
+	if len(rest) == 0 || (rest[0] != "accounts" && rest[0] != "queues" && !isDiscoveryGroup(rest[0])) {
 		fmt.Fprint(stderr, adminUsage)
 		return fmt.Errorf("admin: unknown or missing group (want: accounts or queues)")
 	}
@@ -132,6 +142,9 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return err
 	}
 	defer srv.Close()
+	if isDiscoveryGroup(rest[0]) {
+		return runDiscoveryGroup(ctx, srv, rest, stdout)
+	}
 	if rest[0] == "queues" {
 		return admin.Queues(ctx, admin.QueueDeps{Console: srv.Console, Out: stdout}, rest[1:])
 	}

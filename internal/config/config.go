@@ -41,6 +41,8 @@ type Config struct {
 	Mail  MailConfig  // outgoing mail: settings_mail.go
 	Admin AdminConfig // admin console and metrics: settings_admin.go
 	Push  PushConfig  // Web Push: settings_push.go
+
+	Discovery DiscoveryConfig // trends and discovery: settings_discovery.go
 }
 
 // BaseURL is the scheme and web host every local URL starts with.

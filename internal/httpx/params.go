@@ -47,8 +47,26 @@ func ParseParams(w http.ResponseWriter, r *http.Request) (Params, error) {
 			return p, bodyError(err)
 		}
 		mergeValues(p.Values, r.PostForm)
+		if r.Method == http.MethodDelete {
+			return p, p.readDeleteForm(r.Body)
+		}
 	}
 	return p, nil
+}
+
+// readDeleteForm reads a urlencoded DELETE body, which ParseForm leaves unread though
+// clients send parameters there (DELETE /api/v1/domain_blocks with domain=…).
+func (p Params) readDeleteForm(body io.Reader) error {
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return bodyError(err)
+	}
+	form, err := url.ParseQuery(string(data))
+	if err != nil {
+		return BadRequest("Malformed request body: %v", err)
+	}
+	mergeValues(p.Values, form)
+	return nil
 }
 
 func bodyError(err error) error {

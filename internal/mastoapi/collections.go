@@ -2,11 +2,7 @@ package mastoapi
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/id"
@@ -185,43 +181,15 @@ func (a *API) collectionList(list func(ctx context.Context, viewer *model.Accoun
 		if err != nil {
 			return err
 		}
-		limit, err := p.Int("limit", 40, 1, 1<<30)
+		limit, offset, err := offsetWindow(p, 40, 80)
 		if err != nil {
 			return err
 		}
-		offset, err := p.Int("offset", 0, 0, 1<<20)
-		if err != nil {
-			return err
-		}
-		limit = min(limit, 80)
 		views, err := list(r.Context(), v, accountID, limit, offset)
 		if err != nil {
 			return err
 		}
 		a.offsetLinks(w, r, limit, offset, len(views))
 		return httpx.OK(w, map[string]any{"collections": a.render.Collections(views)})
-	}
-}
-
-// offsetLinks sets the Link header of an offset-paged list.
-func (a *API) offsetLinks(w http.ResponseWriter, r *http.Request, limit, offset, n int) {
-	link := func(off int) string {
-		q := url.Values{}
-		for k, vals := range r.URL.Query() {
-			q[k] = vals
-		}
-		q.Set("limit", strconv.Itoa(limit))
-		q.Set("offset", strconv.Itoa(off))
-		return a.Config.BaseURL() + r.URL.Path + "?" + q.Encode()
-	}
-	var links []string
-	if n == limit {
-		links = append(links, fmt.Sprintf(`<%s>; rel="next"`, link(offset+limit)))
-	}
-	if offset > 0 {
-		links = append(links, fmt.Sprintf(`<%s>; rel="prev"`, link(max(offset-limit, 0))))
-	}
-	if len(links) > 0 {
-		w.Header().Set("Link", strings.Join(links, ", "))
 	}
 }

@@ -34,7 +34,7 @@ func TestEndpointTableIsTrue(t *testing.T) {
 		rows++
 		req, _ := http.NewRequest(m[1], "http://x"+pathVariable.ReplaceAllString(m[2], "1"), nil)
 		pattern := in.Route(req)
-		served := normalize(pattern[strings.Index(pattern, "/"):]) == normalize(m[2])
+		served := normalize(pattern[strings.Index(pattern, "/"):]) == normalize(m[2]) || sharedPatterns[m[1]+" "+m[2]] == pattern
 		if served != (m[3] == "yes") {
 			t.Errorf("%s %s: table says %s, but served = %v (pattern %q)", m[1], m[2], m[3], served, in.Route(req))
 		}
@@ -42,6 +42,13 @@ func TestEndpointTableIsTrue(t *testing.T) {
 	if rows != 210 {
 		t.Errorf("table has %d operations; the reference has 210", rows)
 	}
+}
+
+// sharedPatterns are operations served by a broader pattern because Go's router cannot
+// hold their own beside another operation's (see filterParts in filter_parts.go).
+var sharedPatterns = map[string]string{
+	"GET /api/v2/filters/{filter_id}/keywords": "GET /api/v2/filters/{filter_id}/{part}",
+	"GET /api/v2/filters/{filter_id}/statuses": "GET /api/v2/filters/{filter_id}/{part}",
 }
 
 // normalize makes /a/{id} and /a/{account_id} compare equal.

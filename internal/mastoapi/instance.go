@@ -6,6 +6,7 @@ import (
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/mastoapi/entity"
+	"github.com/tuskhq/tusk/internal/social"
 	"github.com/tuskhq/tusk/internal/version"
 )
 
@@ -28,18 +29,19 @@ func (a *API) statusesConfig() map[string]any {
 		"characters_reserved_per_url": charactersReservedPerURL}
 }
 
-// mediaConfig and pollsConfig describe what tusk accepts; media and polls are not yet
-// accepted (uploads and poll creation answer 422), which these figures cannot express,
-// so they state Mastodon's limits that will apply once they are.
+// mediaConfig describes what tusk accepts; media are not yet accepted (uploads answer
+// 422), which these figures cannot express, so they state Mastodon's limits that will
+// apply once they are.
 func mediaConfig() map[string]any {
 	return map[string]any{"supported_mime_types": []string{}, "image_size_limit": 16777216,
 		"image_matrix_limit": 33177600, "video_size_limit": 103809024, "video_frame_rate_limit": 120,
 		"video_matrix_limit": 8294400, "description_limit": 1500}
 }
 
+// pollsConfig states the poll limits social enforces.
 func pollsConfig() map[string]any {
-	return map[string]any{"max_options": 4, "max_characters_per_option": 50,
-		"min_expiration": 300, "max_expiration": 2629746}
+	return map[string]any{"max_options": social.MaxPollOptions, "max_characters_per_option": social.MaxPollOptionChars,
+		"min_expiration": social.MinPollExpiry, "max_expiration": social.MaxPollExpiry}
 }
 
 func (a *API) instanceV1(w http.ResponseWriter, r *http.Request) error {

@@ -24,14 +24,9 @@ func (a *API) notifications(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := store.NotificationFilter{Types: p.List("types"), ExcludeTypes: p.List("exclude_types")}
-	for _, t := range append(slices.Clone(f.Types), f.ExcludeTypes...) {
-		if !slices.Contains(notificationTypes, t) {
-			return httpx.Unprocessable("Validation failed: %q is not a notification type", t)
-		}
-	}
-	if raw := p.Get("account_id"); raw != "" {
-		f.FromAccountID, _ = id.Parse(raw)
+	f, err := notificationFilter(p)
+	if err != nil {
+		return err
 	}
 	list, err := a.Social.Notifications(r.Context(), auth.Account, f, page)
 	if err != nil {
@@ -41,6 +36,22 @@ func (a *API) notifications(w http.ResponseWriter, r *http.Request) error {
 		httpx.SetLinks(w, r, a.Config.BaseURL(), list[0].ID, list[len(list)-1].ID)
 	}
 	return httpx.OK(w, a.render.Notifications(list))
+}
+
+// notificationFilter reads types[], exclude_types[], account_id and include_filtered.
+func notificationFilter(p httpx.Params) (store.NotificationFilter, error) {
+	f := store.NotificationFilter{Types: p.List("types"), ExcludeTypes: p.List("exclude_types")}
+	for _, t := range append(slices.Clone(f.Types), f.ExcludeTypes...) {
+		if !slices.Contains(notificationTypes, t) {
+			return f, httpx.Unprocessable("Validation failed: %q is not a notification type", t)
+		}
+	}
+	if raw := p.Get("account_id"); raw != "" {
+		f.FromAccountID, _ = id.Parse(raw)
+	}
+	var err error
+	f.IncludeFiltered, err = p.Bool("include_filtered", false)
+	return f, err
 }
 
 func (a *API) notification(w http.ResponseWriter, r *http.Request) error {

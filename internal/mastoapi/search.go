@@ -1,16 +1,13 @@
 package mastoapi
 
 import (
-	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/id"
 	"github.com/tuskhq/tusk/internal/mastoapi/entity"
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/social"
-	"github.com/tuskhq/tusk/internal/store"
 )
 
 func (a *API) search(w http.ResponseWriter, r *http.Request) error {
@@ -37,7 +34,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tags, err := a.renderTags(r, res.Hashtags)
+	tags, err := a.renderTags(r, v, res.Hashtags)
 	if err != nil {
 		return err
 	}
@@ -69,32 +66,24 @@ func searchParams(p httpx.Params) (social.SearchParams, error) {
 	return sp, nil
 }
 
-func (a *API) renderTags(r *http.Request, tags []*model.Tag) ([]entity.Tag, error) {
-	out := make([]entity.Tag, 0, len(tags))
-	for _, t := range tags {
-		h, err := a.Store.TagHistory(r.Context(), t.ID, 7)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a.render.Tag(t, h))
+// renderTags renders hashtags with their history and, for a signed-in viewer, whether
+// the viewer follows and features each.
+func (a *API) renderTags(r *http.Request, v *model.Account, tags []*model.Tag) ([]entity.Tag, error) {
+	views, err := a.Social.TagViews(r.Context(), v, tags)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return a.render.TagViews(views), nil
 }
 
 func (a *API) getTag(w http.ResponseWriter, r *http.Request) error {
-	if _, err := viewer(r, "read:statuses"); err != nil {
-		return err
-	}
-	t, err := a.Store.TagByName(r.Context(), strings.TrimPrefix(r.PathValue("name"), "#"))
-	if errors.Is(err, store.ErrNotFound) {
-		return httpx.ErrNotFound
-	}
+	v, err := viewer(r, "read:statuses")
 	if err != nil {
 		return err
 	}
-	tags, err := a.renderTags(r, []*model.Tag{t})
+	t, err := a.Social.TagInfo(r.Context(), v, r.PathValue("name"))
 	if err != nil {
 		return err
 	}
-	return httpx.OK(w, tags[0])
+	return httpx.OK(w, a.render.TagView(t))
 }

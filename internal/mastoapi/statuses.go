@@ -26,6 +26,9 @@ func (a *API) postStatus(w http.ResponseWriter, r *http.Request) error {
 	if auth.App != nil {
 		params.ApplicationID = &auth.App.ID
 	}
+	if p.Get("scheduled_at") != "" {
+		return a.scheduleStatus(w, r, auth, params, p.Get("scheduled_at"))
+	}
 	st, err := a.Social.Post(r.Context(), auth.Account, auth.User, params)
 	if err != nil {
 		return err
@@ -50,13 +53,11 @@ func postParams(p httpx.Params, idempotencyKey string) (social.PostParams, error
 	if p.Has("media_ids[]") && len(p.List("media_ids")) > 0 {
 		return out, httpx.Unprocessable("Validation failed: media attachments are not supported by this server yet")
 	}
-	if p.Has("poll[options][]") {
-		return out, httpx.Unprocessable("Validation failed: polls are not supported by this server yet")
+	if err := quoteParams(p, &out); err != nil {
+		return out, err
 	}
-	if p.Get("scheduled_at") != "" {
-		return out, httpx.Unprocessable("Validation failed: scheduled statuses are not supported by this server yet")
-	}
-	return out, nil
+	out.Poll, err = pollParams(p)
+	return out, err
 }
 
 func (a *API) renderStatus(w http.ResponseWriter, r *http.Request, v *model.Account, st *model.Status) error {

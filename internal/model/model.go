@@ -196,6 +196,8 @@ type Notification struct {
 	Type          string
 	StatusID      *int64
 	CreatedAt     time.Time
+	GroupKey      string // set when created: see social.groupKey
+	Filtered      bool   // held back by the recipient's notification policy
 }
 
 // Relationship is how one account relates to another, from the first one's side.
@@ -210,6 +212,7 @@ type Relationship struct {
 	RequestedBy         bool
 	Blocking, BlockedBy bool
 	Muting, MutingNotif bool
+	MuteExpiresAt       *time.Time
 	DomainBlocking      bool
 	Endorsed            bool
 	Note                string

@@ -2,8 +2,8 @@ package model
 
 // CanSee is tusk's one visibility rule: may viewer (0 = anonymous) see status s?
 // viewerFollows says whether the viewer follows s's author, viewerMentioned whether
-// s mentions the viewer. store's builder.visibleTo is the SQL form of this rule for
-// list queries; a test checks that the two agree.
+// s mentions the viewer. Visible adds blocks to it; store's builder.visibleTo is the SQL
+// form of Visible for list queries, and a test checks that the two agree.
 func CanSee(viewer int64, s *Status, viewerFollows, viewerMentioned bool) bool {
 	if viewer != 0 && viewer == s.AccountID {
 		return true

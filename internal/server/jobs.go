@@ -13,6 +13,9 @@ func (s *Server) registerWorkers(reg *jobs.Registry) {
 	// Each feature registers its kinds here.
 	jobs.Register(reg, s.mailWorker())
 	s.Accounts.RegisterJobs(reg)
+	s.Social.RegisterDiscoveryJobs(reg)
+	s.Social.RegisterMuteJobs(reg)
+	s.Social.RegisterJobs(reg)
 	jobs.Register(reg, s.Push.Worker())
 	jobs.Register(reg, s.Social.AnnualReportWorker())
 }

@@ -12,11 +12,6 @@ import (
 	"github.com/tuskhq/tusk/internal/store"
 )
 
-// Enqueuer inserts a job, inside q's transaction when q is one (jobs.Service does).
-type Enqueuer interface {
-	Enqueue(ctx context.Context, q store.Q, args river.JobArgs, opts *river.InsertOpts) error
-}
-
 // AnnualReportArgs is the job computing one member's report for a year. The account id
 // travels as a string: ids pass 2⁵³, which River's PostgreSQL driver would round.
 type AnnualReportArgs struct {

@@ -18,13 +18,9 @@ const (
 	maxCollectionDescription = 100
 	maxCollections           = 20 // per member
 	maxCollectionItems       = 25 // per collection
-	maxTagName               = 100
 )
 
-var (
-	languageCode = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,4})?$`)
-	tagName      = regexp.MustCompile(`^[\p{L}\p{N}_]+$`)
-)
+var languageCode = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,4})?$`)
 
 // CollectionParams are a collection's fields as a client sent them; nil means unchanged.
 type CollectionParams struct {
@@ -106,11 +102,12 @@ func applyCollection(c *model.Collection, p CollectionParams) error {
 	}
 	if p.TagName != nil {
 		c.TagName = nil
-		if t := strings.TrimPrefix(strings.TrimSpace(*p.TagName), "#"); t != "" {
-			if !tagName.MatchString(t) || utf8.RuneCountInString(t) > maxTagName {
-				return httpx.Unprocessable("Validation failed: Tag is not a valid hashtag")
+		if t := strings.TrimSpace(*p.TagName); t != "" && t != "#" {
+			if _, err := tagName(t); err != nil {
+				return err
 			}
-			c.TagName = &t
+			name := strings.TrimPrefix(t, "#") // as typed: the tag page matches any case
+			c.TagName = &name
 		}
 	}
 	set(&c.Sensitive, p.Sensitive)

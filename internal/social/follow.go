@@ -26,6 +26,9 @@ func (s *Service) Follow(ctx context.Context, actor *model.Account, targetID int
 	if target.ID == actor.ID {
 		return nil, httpx.Unprocessable("Validation failed: You cannot follow yourself")
 	}
+	if err := s.followRefused(ctx, actor, target); err != nil {
+		return nil, err
+	}
 	err = s.Store.Tx(ctx, func(q store.Q) error { return s.follow(ctx, q, actor, target, o) })
 	if err != nil {
 		return nil, err
@@ -170,5 +173,5 @@ func (s *Service) Relationships(ctx context.Context, viewer *model.Account, targ
 		}
 		out[i] = r
 	}
-	return out, nil
+	return out, s.fillRestrictions(ctx, viewer, targets, out)
 }

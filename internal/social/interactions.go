@@ -39,6 +39,9 @@ func (s *Service) mark(ctx context.Context, actor *model.Account, statusID int64
 	if st.ReblogOfID != nil {
 		statusID = *st.ReblogOfID
 	}
+	if err := s.refuseIfBlockingAuthor(ctx, actor, statusID, add && table == store.Favourites); err != nil {
+		return nil, err
+	}
 	err = s.Store.Tx(ctx, func(q store.Q) error {
 		changed, err := s.applyMark(ctx, q, actor.ID, statusID, table, add)
 		if err != nil || !changed || table != store.Favourites {
@@ -79,6 +82,9 @@ func (s *Service) Reblog(ctx context.Context, actor *model.Account, statusID int
 		}
 	}
 	if err := reblogAllowed(actor, original, &vis); err != nil {
+		return nil, err
+	}
+	if err := s.refuseIfBlockingAuthor(ctx, actor, original.ID, true); err != nil {
 		return nil, err
 	}
 	if prior, err := s.Store.ReblogBy(ctx, actor.ID, original.ID); err == nil {

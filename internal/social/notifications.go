@@ -81,7 +81,7 @@ func (s *Service) statusViewsByID(ctx context.Context, viewer *model.Account, id
 	if list, err = s.filterVisible(ctx, viewer.ID, list); err != nil {
 		return nil, err
 	}
-	views, err := s.Views(ctx, viewer, list)
+	views, err := s.filteredViews(ctx, viewer, model.FilterNotifications, list)
 	out := make(map[int64]*StatusView, len(views))
 	for _, v := range views {
 		out[v.ID] = v

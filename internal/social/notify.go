@@ -42,7 +42,18 @@ func (s *Service) notify(ctx context.Context, q store.Q, to, from int64, typ str
 	if to == from || !isLocal(ctx, q, to) {
 		return nil
 	}
+	if screened, err := s.notificationScreened(ctx, q, to, from); err != nil || screened {
+		return err
+	}
+	if statusID != nil {
+		if muted, err := s.conversationMuted(ctx, q, to, *statusID); err != nil || muted {
+			return err // the recipient muted this conversation
+		}
+	}
 	n := &model.Notification{AccountID: to, FromAccountID: from, Type: typ, StatusID: statusID}
+	if keep, err := s.screenNotification(ctx, q, n); err != nil || !keep {
+		return err
+	}
 	if err := q.InsertNotification(ctx, n); err != nil {
 		return err
 	}

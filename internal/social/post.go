@@ -22,6 +22,9 @@ type PostParams struct {
 	InReplyToID    int64
 	ApplicationID  *int64
 	IdempotencyKey string
+	Poll           *model.PollParams
+	QuotedStatusID int64
+	QuotePolicy    string // "" means anyone may quote a public or unlisted status
 }
 
 // Post publishes a status by a local author: stores it with its mentions and tags,
@@ -70,6 +73,12 @@ func (s *Service) validatePost(p *PostParams, user *model.User) error {
 	if len(p.Language) > 16 {
 		return httpx.Unprocessable("Validation failed: Language is not a valid ISO 639 code")
 	}
+	if !validQuotePolicy(p.QuotePolicy) {
+		return httpx.Unprocessable("Validation failed: Quote approval policy is not included in the list")
+	}
+	if p.Poll != nil {
+		return validatePoll(p.Poll)
+	}
 	return nil
 }
 
@@ -82,18 +91,33 @@ func (s *Service) insertPost(ctx context.Context, q store.Q, author *model.Accou
 	if err := s.attachReply(ctx, q, author, st, p.InReplyToID); err != nil {
 		return nil, err
 	}
+	quoted, err := s.quoteTarget(ctx, q, author, st, p.QuotedStatusID)
+	if err != nil {
+		return nil, err
+	}
 	mentions, tags := s.resolveText(ctx, q, st)
 	st.ID = q.NewID()
 	st.URI = fmt.Sprintf("%s/users/%s/statuses/%d", s.Config.BaseURL(), author.Username, st.ID)
 	st.URL = fmt.Sprintf("%s/@%s/%d", s.Config.BaseURL(), author.Username, st.ID)
 	st.CreatedAt = id.Time(st.ID)
 	mentionIDs := accountIDs(mentions)
-	err := q.InsertStatus(ctx, store.NewStatus{Status: st, MentionIDs: mentionIDs, Tags: tags,
+	err = q.InsertStatus(ctx, store.NewStatus{Status: st, MentionIDs: mentionIDs, Tags: tags,
 		SearchText: p.SpoilerText + "\n" + p.Text})
 	if err != nil {
 		return nil, err
 	}
+	if p.Poll != nil {
+		if err := s.createPoll(ctx, q, st, p.Poll); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.attachQuote(ctx, q, st, quoted, p.QuotePolicy); err != nil {
+		return nil, err
+	}
 	if err := s.notifyPost(ctx, q, st, mentions); err != nil {
+		return nil, err
+	}
+	if err := s.fileDirectMessage(ctx, q, st, mentions); err != nil {
 		return nil, err
 	}
 	if p.IdempotencyKey != "" {

@@ -30,7 +30,6 @@ type SettingsUpdate struct {
 const (
 	maxImageDescription  = 1500
 	maxAttributionDomain = 10
-	maxDomainLength      = 253
 )
 
 // Profile loads a member's whole profile.
@@ -94,35 +93,25 @@ func validateSettings(a *model.Account, p ProfileUpdate, su *SettingsUpdate) err
 	}
 	clean := []string{}
 	for _, d := range *su.AttributionDomains {
-		d = strings.ToLower(strings.TrimSpace(d))
-		if d == "" {
+		if strings.TrimSpace(d) == "" {
 			continue
 		}
-		if !validDomain(d) {
-			return httpx.Unprocessable("Validation failed: Attribution domains %s is not a valid domain", d)
+		ascii, err := normalizeDomain(d)
+		if err != nil {
+			return httpx.Unprocessable("Validation failed: Attribution domains %s is not a valid domain", quoteShort(d))
 		}
-		clean = append(clean, d)
+		clean = append(clean, ascii)
 	}
 	su.AttributionDomains = &clean
 	return nil
 }
 
-// validDomain accepts host names: dot-separated labels of letters, digits and hyphens.
-func validDomain(d string) bool {
-	if len(d) > maxDomainLength || !strings.Contains(d, ".") {
-		return false
+// quoteShort quotes a member's input in an error, cut to a readable length.
+func quoteShort(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:60]) + "…"
 	}
-	for _, label := range strings.Split(d, ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return false
-		}
-		for _, r := range label {
-			if !(r == '-' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127) {
-				return false
-			}
-		}
-	}
-	return true
+	return `"` + s + `"`
 }
 
 func applySettings(ps *model.ProfileSettings, su SettingsUpdate) {

@@ -57,10 +57,22 @@ func viewerID(viewer *model.Account) int64 {
 	return viewer.ID
 }
 
-// canSee applies model.CanSee, loading the facts it needs.
+// canSee applies model.Visible, loading the facts it needs.
 func (s *Service) canSee(ctx context.Context, q store.Q, viewer int64, st *model.Status) (bool, error) {
-	if viewer == 0 || viewer == st.AccountID || st.Visibility == model.Public || st.Visibility == model.Unlisted {
+	if viewer == 0 || viewer == st.AccountID {
 		return model.CanSee(viewer, st, false, false), nil
+	}
+	blockers, err := q.BlockedBySet(ctx, viewer, []int64{st.AccountID})
+	if err != nil {
+		return false, err
+	}
+	return s.canSeeUnlessBlocked(ctx, q, viewer, st, blockers[st.AccountID])
+}
+
+// canSeeUnlessBlocked is canSee once it is known whether the author blocks the viewer.
+func (s *Service) canSeeUnlessBlocked(ctx context.Context, q store.Q, viewer int64, st *model.Status, blocked bool) (bool, error) {
+	if viewer == 0 || viewer == st.AccountID || st.Visibility == model.Public || st.Visibility == model.Unlisted {
+		return model.Visible(viewer, st, model.Audience{BlockedByAuthor: blocked}), nil
 	}
 	mentioned, err := q.MentionedIDs(ctx, []int64{st.ID})
 	if err != nil {
@@ -74,7 +86,7 @@ func (s *Service) canSee(ctx context.Context, q store.Q, viewer int64, st *model
 	if err != nil {
 		return false, err
 	}
-	return model.CanSee(viewer, st, following[st.AccountID] != nil, isMentioned), nil
+	return model.Visible(viewer, st, model.Audience{Follows: following[st.AccountID] != nil, Mentioned: isMentioned, BlockedByAuthor: blocked}), nil
 }
 
 // VisibleStatus loads a status the viewer may see; anything else is the same 404 as a
@@ -98,9 +110,13 @@ func (s *Service) VisibleStatus(ctx context.Context, viewer *model.Account, id i
 
 // filterVisible keeps the statuses viewer may see, in order.
 func (s *Service) filterVisible(ctx context.Context, viewer int64, list []*model.Status) ([]*model.Status, error) {
+	blockers, err := s.Store.BlockedBySet(ctx, viewer, authorIDs(list))
+	if err != nil {
+		return nil, err
+	}
 	out := list[:0]
 	for _, st := range list {
-		ok, err := s.canSee(ctx, s.Store.Q, viewer, st)
+		ok, err := s.canSeeUnlessBlocked(ctx, s.Store.Q, viewer, st, blockers[st.AccountID])
 		if err != nil {
 			return nil, err
 		}

@@ -19,26 +19,28 @@ func (s *Service) Home(ctx context.Context, viewer *model.Account, p httpx.Page)
 	if err != nil {
 		return nil, err
 	}
-	return s.Views(ctx, viewer, list)
+	return s.filteredViews(ctx, viewer, model.FilterHome, list)
 }
 
 // Public is the public (federated or local) timeline.
 func (s *Service) Public(ctx context.Context, viewer *model.Account, sc store.Scope, p httpx.Page) ([]*StatusView, error) {
+	sc.Viewer = viewerID(viewer)
 	list, err := s.Store.PublicTimeline(ctx, sc, storePage(p))
 	if err != nil {
 		return nil, err
 	}
-	return s.Views(ctx, viewer, list)
+	return s.filteredViews(ctx, viewer, model.FilterPublic, list)
 }
 
 // Tag is a hashtag timeline.
 func (s *Service) Tag(ctx context.Context, viewer *model.Account, f store.TagFilter, p httpx.Page) ([]*StatusView, error) {
 	f.Any = lowerAll(f.Any)
+	f.Viewer = viewerID(viewer)
 	list, err := s.Store.TagTimeline(ctx, f, storePage(p))
 	if err != nil {
 		return nil, err
 	}
-	return s.Views(ctx, viewer, list)
+	return s.filteredViews(ctx, viewer, model.FilterPublic, list)
 }
 
 func lowerAll(v []string) []string {
@@ -55,7 +57,7 @@ func (s *Service) AccountStatuses(ctx context.Context, viewer *model.Account, ac
 	if err != nil {
 		return nil, err
 	}
-	return s.Views(ctx, viewer, list)
+	return s.filteredViews(ctx, viewer, model.FilterAccount, list)
 }
 
 // Marked lists the viewer's favourites or bookmarks with their pagination cursors,
@@ -100,10 +102,16 @@ func (s *Service) Context(ctx context.Context, viewer *model.Account, statusID i
 	if down, err = s.filterVisible(ctx, viewerID(viewer), down); err != nil {
 		return nil, nil, err
 	}
-	if ancestors, err = s.Views(ctx, viewer, up); err != nil {
+	if up, err = s.dropScreened(ctx, viewerID(viewer), up); err != nil {
 		return nil, nil, err
 	}
-	descendants, err = s.Views(ctx, viewer, down)
+	if down, err = s.dropScreened(ctx, viewerID(viewer), down); err != nil {
+		return nil, nil, err
+	}
+	if ancestors, err = s.filteredViews(ctx, viewer, model.FilterThread, up); err != nil {
+		return nil, nil, err
+	}
+	descendants, err = s.filteredViews(ctx, viewer, model.FilterThread, down)
 	return ancestors, descendants, err
 }
 

@@ -16,6 +16,12 @@ type StatusView struct {
 	Tags                                      []string
 	App                                       *model.App
 	Favourited, Reblogged, Bookmarked, Pinned bool
+	Filtered                                  []model.FilterMatch // the viewer's filters that match, in the listing's context
+	Poll                                      *PollView
+	Muted                                     bool // the viewer muted the status's conversation
+	Quote                                     *QuoteView
+	QuotePolicy, QuoteApproval                string // who may quote it; whether the viewer may
+	QuotesCount                               int64
 }
 
 // Views hydrates statuses for viewer with a fixed number of queries, whatever their count.
@@ -80,6 +86,7 @@ type hydration struct {
 	tags     map[int64][]string
 	apps     map[int64]*model.App
 	flags    store.ViewerFlags
+	extras   statusExtras
 }
 
 func (s *Service) hydrate(ctx context.Context, viewer int64, all map[int64]*model.Status) (*hydration, error) {
@@ -99,6 +106,9 @@ func (s *Service) hydrate(ctx context.Context, viewer int64, all map[int64]*mode
 		return nil, err
 	}
 	if h.accounts, err = s.Store.AccountsByIDs(ctx, involvedAccounts(all, h.mentions)); err != nil {
+		return nil, err
+	}
+	if h.extras, err = s.loadStatusExtras(ctx, viewer, all); err != nil {
 		return nil, err
 	}
 	return h, s.loadApps(ctx, all, h.apps)
@@ -148,5 +158,6 @@ func (h *hydration) view(st *model.Status) *StatusView {
 	if st.ApplicationID != nil {
 		v.App = h.apps[*st.ApplicationID]
 	}
+	h.extras.apply(v)
 	return v
 }

@@ -89,6 +89,9 @@ func (q Q) DeleteFollow(ctx context.Context, table string, accountID, targetID i
 		return fmt.Errorf("store: delete %s: %w", table, err)
 	}
 	if table == Follows {
+		if err := q.unendorseUnfollowed(ctx, f); err != nil {
+			return err
+		}
 		return q.countFollow(ctx, f, -1)
 	}
 	return nil

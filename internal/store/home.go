@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tuskhq/tusk/internal/id"
 	"github.com/tuskhq/tusk/internal/model"
 )
 
@@ -19,24 +18,13 @@ const homeWindow = time.Hour
 // home rules: boosts only where the follow shows them, replies only to the author, the
 // viewer or accounts the viewer follows, direct messages only where they mention the viewer.
 func (q Q) HomeTimeline(ctx context.Context, viewer int64, p Page) ([]*model.Status, error) {
-	asc := p.MinID > 0
-	floor := max(p.SinceID, p.MinID)
-	ceil := p.MaxID
-	if ceil == 0 {
-		ceil = id.Lower(time.Now().Add(time.Hour)) // no status is newer
-	}
-	span := id.Lower(time.Unix(0, 0).Add(homeWindow))
-	for {
-		lo, hi := max(ceil-span, floor), ceil
-		if asc {
-			lo, hi = floor, min(floor+span, ceil)
-		}
+	return windowedMerge(p, func(lo, hi int64, asc bool) ([]*model.Status, error) {
 		out, err := q.homeMergeWindow(ctx, viewer, lo, hi, asc, p.Limit)
-		if err != nil || len(out) == p.Limit || (lo <= floor && hi >= ceil) {
-			return ordered(p, out), err
+		if err != nil {
+			return nil, err
 		}
-		span *= 4
-	}
+		return q.withFollowedTagStatuses(ctx, out, viewer, lo, hi, asc, p.Limit)
+	})
 }
 
 func (q Q) homeMergeWindow(ctx context.Context, viewer, lo, hi int64, asc bool, limit int) ([]*model.Status, error) {
@@ -50,7 +38,9 @@ func (q Q) homeMergeWindow(ctx context.Context, viewer, lo, hi int64, asc bool, 
 	b.where(`(src.aid = ? OR s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id IN (s.account_id, ?)
 		OR EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = ? AND rf.target_account_id = s.in_reply_to_account_id))`,
 		viewer, viewer, viewer)
+	b.outsideExclusiveLists(viewer)
 	b.visibleTo(viewer)
+	b.screenFor(viewer)
 	dir := "DESC"
 	if asc {
 		dir = "ASC"

@@ -8,11 +8,11 @@ import (
 	"github.com/tuskhq/tusk/internal/model"
 )
 
-const notificationColumns = `n.id, n.account_id, n.from_account_id, n.type, n.status_id, n.created_at`
+const notificationColumns = `n.id, n.account_id, n.from_account_id, n.type, n.status_id, n.created_at, n.group_key, n.filtered`
 
 func scanNotification(row scanner) (*model.Notification, error) {
 	var n model.Notification
-	err := row.Scan(&n.ID, &n.AccountID, &n.FromAccountID, &n.Type, &n.StatusID, &n.CreatedAt)
+	err := row.Scan(&n.ID, &n.AccountID, &n.FromAccountID, &n.Type, &n.StatusID, &n.CreatedAt, &n.GroupKey, &n.Filtered)
 	return &n, err
 }
 
@@ -22,8 +22,11 @@ func (q Q) InsertNotification(ctx context.Context, n *model.Notification) error 
 		n.ID = q.NewID()
 	}
 	n.CreatedAt = time.Now().UTC()
-	_, err := q.db.ExecContext(ctx, `INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, n.ID, n.AccountID, n.FromAccountID, n.Type, n.StatusID, n.CreatedAt)
+	if n.GroupKey == "" {
+		n.GroupKey = fmt.Sprintf("ungrouped-%d", n.ID)
+	}
+	_, err := q.db.ExecContext(ctx, `INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at, group_key, filtered)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, n.ID, n.AccountID, n.FromAccountID, n.Type, n.StatusID, n.CreatedAt, n.GroupKey, n.Filtered)
 	return wrap(err, "insert notification")
 }
 
@@ -45,21 +48,13 @@ func (q Q) DeleteNotificationsFor(ctx context.Context, accountID, fromID int64, 
 type NotificationFilter struct {
 	Types, ExcludeTypes []string
 	FromAccountID       int64
+	IncludeFiltered     bool // also list notifications held back by the policy
 }
 
 // Notifications lists an account's notifications, newest first.
 func (q Q) Notifications(ctx context.Context, accountID int64, f NotificationFilter, p Page) ([]*model.Notification, error) {
 	var b builder
-	b.where("n.account_id = ?", accountID)
-	if len(f.Types) > 0 {
-		b.where("n.type IN ("+questionMarks(len(f.Types))+")", stringArgs(f.Types)...)
-	}
-	if len(f.ExcludeTypes) > 0 {
-		b.where("n.type NOT IN ("+questionMarks(len(f.ExcludeTypes))+")", stringArgs(f.ExcludeTypes)...)
-	}
-	if f.FromAccountID != 0 {
-		b.where("n.from_account_id = ?", f.FromAccountID)
-	}
+	b.notifications(accountID, f)
 	tail := b.page("n.id", p)
 	rows, err := q.db.QueryContext(ctx, `SELECT `+notificationColumns+` FROM notifications n`+b.clause()+tail, b.args...)
 	if err != nil {
@@ -77,10 +72,30 @@ func (q Q) Notifications(ctx context.Context, accountID int64, f NotificationFil
 	return ordered(p, out), rows.Err()
 }
 
+// notifications adds the conditions of f on notifications aliased n.
+func (b *builder) notifications(accountID int64, f NotificationFilter) {
+	b.where("n.account_id = ?", accountID)
+	if len(f.Types) > 0 {
+		b.where("n.type IN ("+questionMarks(len(f.Types))+")", stringArgs(f.Types)...)
+	}
+	if len(f.ExcludeTypes) > 0 {
+		b.where("n.type NOT IN ("+questionMarks(len(f.ExcludeTypes))+")", stringArgs(f.ExcludeTypes)...)
+	}
+	if f.FromAccountID != 0 {
+		b.where("n.from_account_id = ?", f.FromAccountID)
+	}
+	if !f.IncludeFiltered {
+		b.where("n.filtered = ?", false)
+	}
+	b.screenNotificationsFor(accountID)
+}
+
 // NotificationByID loads one of accountID's notifications; others' are not found.
 func (q Q) NotificationByID(ctx context.Context, accountID, id int64) (*model.Notification, error) {
-	n, err := scanNotification(q.db.QueryRowContext(ctx, `SELECT `+notificationColumns+` FROM notifications n
-		WHERE n.id = $1 AND n.account_id = $2`, id, accountID))
+	b := builder{args: []any{id, accountID}}
+	b.where("n.id = $1 AND n.account_id = $2")
+	b.screenNotificationsFor(accountID)
+	n, err := scanNotification(q.db.QueryRowContext(ctx, `SELECT `+notificationColumns+` FROM notifications n`+b.clause(), b.args...))
 	return n, notFound(err, fmt.Sprintf("notification %d", id))
 }
 

@@ -61,7 +61,7 @@ func ordered[T any](p Page, xs []T) []T {
 	return xs
 }
 
-// visibleTo adds the SQL form of the visibility rule (model.CanSee is its Go twin; a
+// visibleTo adds the SQL form of the visibility rule (model.Visible is its Go twin; a
 // test checks that they agree): status alias s is visible to viewer (0 = anonymous).
 func (b *builder) visibleTo(viewer int64) {
 	if viewer == 0 {
@@ -71,6 +71,15 @@ func (b *builder) visibleTo(viewer int64) {
 	b.where(`(s.visibility IN ('public', 'unlisted') OR s.account_id = ?
 		OR (s.visibility = 'private' AND EXISTS (SELECT 1 FROM follows vf WHERE vf.account_id = ? AND vf.target_account_id = s.account_id))
 		OR EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = s.id AND vm.account_id = ?))`, viewer, viewer, viewer)
+	b.notBlockedByAuthor(viewer)
+}
+
+// notBlockedByAuthor is model.Visible's block clause: nothing of an author who blocks the
+// viewer, boosts of their statuses included (a boost shows its original).
+func (b *builder) notBlockedByAuthor(viewer int64) {
+	b.where(`NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.account_id = s.account_id AND vb.target_account_id = ?)`, viewer)
+	b.where(`(s.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM statuses vo JOIN blocks vob ON vob.account_id = vo.account_id
+		WHERE vo.id = s.reblog_of_id AND vob.target_account_id = ?))`, viewer)
 }
 
 func toLower(s string) string { return strings.ToLower(s) }

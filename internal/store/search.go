@@ -58,6 +58,7 @@ func (q Q) SearchStatuses(ctx context.Context, viewer int64, query string, accou
 	}
 	b.where("s.reblog_of_id IS NULL")
 	b.visibleTo(viewer)
+	b.screenFor(viewer)
 	if accountID != 0 {
 		b.where("s.account_id = ?", accountID)
 	}

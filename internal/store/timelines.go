@@ -10,6 +10,7 @@ import (
 // Scope narrows a public timeline as Mastodon's local, remote and only_media do.
 type Scope struct {
 	Local, Remote, OnlyMedia bool
+	Viewer                   int64 // whose blocks and mutes screen the timeline; 0 = anonymous
 }
 
 func (b *builder) scope(sc Scope) {
@@ -21,6 +22,7 @@ func (b *builder) scope(sc Scope) {
 	if sc.OnlyMedia {
 		b.where("1 = 0") // no status carries media until the media issue adds attachments
 	}
+	b.screenFor(sc.Viewer)
 }
 
 // PublicTimeline lists public original statuses that are not replies to others.

@@ -174,6 +174,7 @@ type Relationship struct {
 	BlockedBy           bool     `json:"blocked_by"`
 	Muting              bool     `json:"muting"`
 	MutingNotifications bool     `json:"muting_notifications"`
+	MutingExpiresAt     *string  `json:"muting_expires_at"`
 	Requested           bool     `json:"requested"`
 	RequestedBy         bool     `json:"requested_by"`
 	DomainBlocking      bool     `json:"domain_blocking"`
@@ -186,5 +187,6 @@ func (r Renderer) Relationship(rel *model.Relationship) Relationship {
 	return Relationship{ID: id.Format(rel.TargetID), Following: rel.Following, ShowingReblogs: rel.ShowingReblogs,
 		Notifying: rel.Notifying, Languages: rel.Languages, FollowedBy: rel.FollowedBy, Blocking: rel.Blocking,
 		BlockedBy: rel.BlockedBy, Muting: rel.Muting, MutingNotifications: rel.MutingNotif, Requested: rel.Requested,
-		RequestedBy: rel.RequestedBy, DomainBlocking: rel.DomainBlocking, Endorsed: rel.Endorsed, Note: rel.Note}
+		RequestedBy: rel.RequestedBy, DomainBlocking: rel.DomainBlocking, Endorsed: rel.Endorsed, Note: rel.Note,
+		MutingExpiresAt: timestampPtr(rel.MuteExpiresAt)}
 }

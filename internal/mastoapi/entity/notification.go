@@ -18,17 +18,17 @@ type Notification struct {
 	Status    *Status `json:"status,omitempty"`
 }
 
-// Notification renders a notification. Mastodon groups favourites and boosts of one
-// status under one key; other notifications stand alone.
+// Notification renders a notification with the group key it was given when created
+// (social.groupKey); ungrouped ones stand alone as "ungrouped-<id>".
 func (r Renderer) Notification(v *social.NotificationView) Notification {
 	out := Notification{ID: id.Format(v.ID), Type: v.Type, CreatedAt: timestamp(v.CreatedAt), Account: r.Account(v.From),
-		GroupKey: "ungrouped-" + id.Format(v.ID)}
+		GroupKey: v.GroupKey}
+	if out.GroupKey == "" {
+		out.GroupKey = "ungrouped-" + id.Format(v.ID)
+	}
 	if v.Status != nil {
 		st := r.Status(v.Status, true)
 		out.Status = &st
-		if v.Type == model.NotifyFavourite || v.Type == model.NotifyReblog {
-			out.GroupKey = fmt.Sprintf("%s-%d", v.Type, v.Status.ID)
-		}
 	}
 	return out
 }
@@ -49,6 +49,7 @@ type Tag struct {
 	URL       string       `json:"url"`
 	History   []TagHistory `json:"history"`
 	Following *bool        `json:"following,omitempty"`
+	Featuring *bool        `json:"featuring,omitempty"`
 }
 
 // TagHistory is one day of a tag's use.

@@ -36,10 +36,15 @@ type Status struct {
 	Mentions           []Mention    `json:"mentions"`
 	Tags               []StatusTag  `json:"tags"`
 	Card               *struct{}    `json:"card"`
-	Poll               *struct{}    `json:"poll"`
+	Poll               *Poll        `json:"poll"`
 	Application        *Application `json:"application,omitempty"`
 	Language           *string      `json:"language"`
-	Filtered           []any        `json:"filtered,omitempty"`
+	Quote              any          `json:"quote"` // *Quote, or *ShallowQuote inside a quote
+	QuoteApproval      *QuotePolicy `json:"quote_approval"`
+
+	// Filtered is, for a signed-in viewer, their filters that match in the listing's context
+	// ([] when none does); anonymous viewers get no such key.
+	Filtered *[]FilterResult `json:"filtered,omitempty"`
 }
 
 // Mention is a status's mention of an account.
@@ -81,6 +86,11 @@ func (r Renderer) Status(v *social.StatusView, signedIn bool) Status {
 		out.Reblog = &reblog
 		out.Content, out.Mentions, out.Tags = "", []Mention{}, []StatusTag{}
 	}
+	r.quoteFields(&out, v, signedIn)
+	if v.Poll != nil {
+		poll := r.Poll(v.Poll, signedIn)
+		out.Poll = &poll
+	}
 	if v.App != nil && v.Reblog == nil {
 		out.Application = &Application{Name: v.App.Name, Website: optional(v.App.Website)}
 	}
@@ -91,9 +101,10 @@ func (r Renderer) Status(v *social.StatusView, signedIn bool) Status {
 }
 
 func (r Renderer) viewerFields(out *Status, v *social.StatusView) {
-	f, rb, b, m, p := v.Favourited, v.Reblogged, v.Bookmarked, false, v.Pinned
+	f, rb, b, m, p := v.Favourited, v.Reblogged, v.Bookmarked, v.Muted, v.Pinned
 	out.Favourited, out.Reblogged, out.Bookmarked, out.Muted, out.Pinned = &f, &rb, &b, &m, &p
-	out.Filtered = []any{}
+	filtered := r.FilterResults(v.Filtered)
+	out.Filtered = &filtered
 }
 
 // Statuses renders a list.
