@@ -102,8 +102,9 @@ Account commands:
   modify USERNAME [--role R] [--disable|--enable] [--confirm] [--approve] [--reset-password] [--email E]
   approve USERNAME
   delete USERNAME
-  export USERNAME --kind following|followers|bookmarks [--out FILE]   (Mastodon's CSV)
-  import USERNAME --kind following|bookmarks --file FILE [--overwrite]
+  export USERNAME --kind K [--out FILE]   (Mastodon's CSV; K: following, followers, bookmarks,
+                                           blocks, mutes, domain_blocks, lists)
+  import USERNAME --kind K --file FILE [--overwrite]   (any K but followers)
 
 Queue commands (the queue console; also at /admin/queues on the web):
   [stats] [--json]

@@ -12,7 +12,7 @@ import (
 // kindsHelp lists the kinds for flag help.
 func kindsHelp(d Deps) string {
 	if d.Portability == nil {
-		return "following, followers or bookmarks"
+		return "following, followers, bookmarks, blocks, mutes, domain_blocks or lists"
 	}
 	return strings.Join(d.Portability.Kinds(), ", ")
 }

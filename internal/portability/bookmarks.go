@@ -22,19 +22,9 @@ func (s *Service) exportBookmarks(ctx context.Context, acc *model.Account, emit 
 }
 
 func (s *Service) eachBookmark(ctx context.Context, accountID int64, fn func(*model.Status) error) error {
-	p := store.Page{Limit: exportPage, MinID: 1}
-	for {
-		list, cursors, err := s.Store.MarkedStatuses(ctx, store.Bookmarks, accountID, p)
-		if err != nil || len(list) == 0 {
-			return err
-		}
-		for i := len(list) - 1; i >= 0; i-- { // pages come newest first
-			if err := fn(list[i]); err != nil {
-				return err
-			}
-		}
-		p.MinID = cursors[0]
-	}
+	return eachPage(func(p store.Page) ([]*model.Status, []int64, error) {
+		return s.Store.MarkedStatuses(ctx, store.Bookmarks, accountID, p)
+	}, fn)
 }
 
 // importBookmarks bookmarks every status in the file the member may see; overwriting

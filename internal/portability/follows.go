@@ -31,13 +31,27 @@ func (s *Service) followersKind() Kind {
 // eachFollow calls fn for every account acc follows (or, inbound, that follows acc),
 // oldest follow first, so that importing an export replays the follows in their order.
 func (s *Service) eachFollow(ctx context.Context, accountID int64, inbound bool, fn func(*model.Account) error) error {
+	return s.eachRelated(ctx, store.Follows, accountID, inbound, fn)
+}
+
+// eachRelated walks the accounts related to accountID by a follows-shaped table
+// (follows, blocks), oldest row first.
+func (s *Service) eachRelated(ctx context.Context, table string, accountID int64, inbound bool, fn func(*model.Account) error) error {
+	return eachPage(func(p store.Page) ([]*model.Account, []int64, error) {
+		return s.Store.FollowAccounts(ctx, table, accountID, inbound, p)
+	}, fn)
+}
+
+// eachPage walks a cursor-paged query from its oldest row: fetch answers a page newest
+// first with its cursors, as every list query of the store does.
+func eachPage[T any](fetch func(store.Page) ([]T, []int64, error), fn func(T) error) error {
 	p := store.Page{Limit: exportPage, MinID: 1}
 	for {
-		list, cursors, err := s.Store.FollowAccounts(ctx, store.Follows, accountID, inbound, p)
+		list, cursors, err := fetch(p)
 		if err != nil || len(list) == 0 {
 			return err
 		}
-		for i := len(list) - 1; i >= 0; i-- { // pages come newest first
+		for i := len(list) - 1; i >= 0; i-- {
 			if err := fn(list[i]); err != nil {
 				return err
 			}
@@ -60,70 +74,45 @@ func (s *Service) exportFollowing(ctx context.Context, acc *model.Account, emit 
 	})
 }
 
-// pendingFollow is what a pending following row keeps for federation.
-type pendingFollow struct {
+// followRow is a following row's options, as kept with a pending row too.
+type followRow struct {
 	Reblogs   bool     `json:"reblogs"`
 	Notify    bool     `json:"notify"`
 	Languages []string `json:"languages,omitempty"`
 }
 
-// importFollowing follows every account in the file with its options; overwriting
+// followingRows follows every account in the file with its options; overwriting
 // unfollows the accounts the file does not name.
-func (s *Service) importFollowing(ctx context.Context, acc *model.Account, rows [][]string, overwrite bool) (*Result, error) {
-	res := &Result{}
-	if overwrite {
-		if err := s.Store.Writer().DeletePendingImports(ctx, acc.ID, "following"); err != nil {
-			return nil, err
-		}
-	}
-	listed := map[int64]bool{}
-	for i, row := range rows {
-		err := s.importFollow(ctx, acc, row, res, listed)
-		var skip errSkip
-		if errors.As(err, &skip) {
-			res.skip("row %d: %s", i+1, skip.reason)
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if overwrite {
-		return res, s.unfollowUnlisted(ctx, acc, listed, res)
-	}
-	return res, nil
+func (s *Service) followingRows() accountRows {
+	return accountRows{kind: "following",
+		options: func(row []string) (any, error) { return followOptions(row) },
+		apply: func(ctx context.Context, acc, target *model.Account, o any) error {
+			r := o.(followRow)
+			_, err := s.Social.Follow(ctx, acc, target.ID, social.FollowOptions{Reblogs: &r.Reblogs, Notify: &r.Notify, Languages: r.Languages})
+			return err
+		},
+		existing: func(ctx context.Context, acc *model.Account, fn func(*model.Account) error) error {
+			return s.eachFollow(ctx, acc.ID, false, fn)
+		},
+		remove: func(ctx context.Context, acc *model.Account, id int64) error {
+			_, err := s.Social.Unfollow(ctx, acc, id)
+			return err
+		}}
 }
 
-func (s *Service) importFollow(ctx context.Context, acc *model.Account, row []string, res *Result, listed map[int64]bool) error {
-	opts, err := followOptions(row)
-	if err != nil {
-		return err
-	}
-	t, err := s.resolveAccount(ctx, row[0])
-	if err != nil {
-		return err
-	}
-	if t.pending != "" {
-		res.Pending++
-		return s.keepPending(ctx, acc, "following", t.pending, pendingFollow{*opts.Reblogs, *opts.Notify, opts.Languages})
-	}
-	if _, err := s.Social.Follow(ctx, acc, t.account.ID, opts); err != nil {
-		return refused(err)
-	}
-	listed[t.account.ID] = true
-	res.Imported++
-	return nil
+func (s *Service) importFollowing(ctx context.Context, acc *model.Account, rows [][]string, overwrite bool) (*Result, error) {
+	return s.importAccounts(ctx, acc, s.followingRows(), rows, overwrite)
 }
 
 // followOptions reads Show boosts, Notify on new posts and Languages (blank: defaults).
-func followOptions(row []string) (social.FollowOptions, error) {
+func followOptions(row []string) (followRow, error) {
 	reblogs, err := csvBool(cell(row, 1), true)
 	if err != nil {
-		return social.FollowOptions{}, err
+		return followRow{}, err
 	}
 	notify, err := csvBool(cell(row, 2), false)
 	if err != nil {
-		return social.FollowOptions{}, err
+		return followRow{}, err
 	}
 	var langs []string
 	for _, l := range strings.Split(cell(row, 3), ",") {
@@ -131,7 +120,7 @@ func followOptions(row []string) (social.FollowOptions, error) {
 			langs = append(langs, l)
 		}
 	}
-	return social.FollowOptions{Reblogs: &reblogs, Notify: &notify, Languages: langs}, nil
+	return followRow{Reblogs: reblogs, Notify: notify, Languages: langs}, nil
 }
 
 func csvBool(v string, def bool) (bool, error) {
@@ -153,24 +142,4 @@ func refused(err error) error {
 		return errSkip{he.Msg}
 	}
 	return err
-}
-
-func (s *Service) unfollowUnlisted(ctx context.Context, acc *model.Account, listed map[int64]bool, res *Result) error {
-	var drop []int64
-	err := s.eachFollow(ctx, acc.ID, false, func(a *model.Account) error {
-		if !listed[a.ID] {
-			drop = append(drop, a.ID)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, id := range drop {
-		if _, err := s.Social.Unfollow(ctx, acc, id); err != nil {
-			return err
-		}
-		res.Removed++
-	}
-	return nil
 }

@@ -40,10 +40,10 @@ func New(svc *social.Service) *Service {
 	return s
 }
 
-// builtinKinds lists the kinds whose tables exist. Blocks, mutes, domain blocks and
-// lists join here as one adapter each, once their tables do.
+// builtinKinds lists every kind, one adapter each.
 func (s *Service) builtinKinds() []Kind {
-	return []Kind{s.followingKind(), s.followersKind(), s.bookmarksKind()}
+	return []Kind{s.followingKind(), s.followersKind(), s.bookmarksKind(), s.blocksKind(), s.mutesKind(),
+		s.domainBlocksKind(), s.listsKind()}
 }
 
 // Kind is one exportable (and maybe importable) file.

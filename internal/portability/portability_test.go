@@ -189,7 +189,7 @@ func TestImportRefusals(t *testing.T) {
 		if err := w.p.Export(context.Background(), w.alice, "statuses", io.Discard); err == nil {
 			t.Error("unknown kind exported")
 		}
-		if diff := cmp.Diff([]string{"bookmarks", "followers", "following"}, w.p.Kinds()); diff != "" {
+		if diff := cmp.Diff([]string{"blocks", "bookmarks", "domain_blocks", "followers", "following", "lists", "mutes"}, w.p.Kinds()); diff != "" {
 			t.Errorf("kinds (-want +got):\n%s", diff)
 		}
 	})
