@@ -51,7 +51,7 @@ func TestExportImportCommands(t *testing.T) {
 			}
 		}
 		help := c.mustRun("import --help")
-		for _, want := range []string{"-kind", "-file", "-overwrite", "bookmarks, followers, following"} {
+		for _, want := range []string{"-kind", "-file", "-overwrite", "blocks, bookmarks, domain_blocks, followers, following, lists, mutes"} {
 			if !strings.Contains(help, want) {
 				t.Errorf("import --help lacks %q:\n%s", want, help)
 			}
