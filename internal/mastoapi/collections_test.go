@@ -169,3 +169,20 @@ func TestCollectionRefusals(t *testing.T) {
 		errorMessage(t, alice.Do(t, "POST", "/api/v1/collections", jsonObj{"name": "one too many"}), 422, "21st collection")
 	})
 }
+
+func TestCollectionsAndBlocks(t *testing.T) {
+	engines(t, func(t *testing.T, in *servertest.Instance) {
+		alice, bob, carol := in.NewMember(t, "alice"), in.NewMember(t, "bob"), in.NewMember(t, "carol")
+		c := obj(t, alice.Do(t, "POST", "/api/v1/collections", jsonObj{"name": "mine",
+			"account_ids": []string{idOf(bob.Account.ID), idOf(carol.Account.ID)}}), 200, "create")["collection"].(jsonObj)
+		cid := c["id"].(string)
+		obj(t, carol.Do(t, "POST", "/api/v1/accounts/"+idOf(bob.Account.ID)+"/block", nil), 200, "carol blocks bob")
+		seen := obj(t, carol.Do(t, "GET", "/api/v1/collections/"+cid, nil), 200, "carol's view")["collection"].(jsonObj)
+		if seen["item_count"] != 1.0 || collectionItems(seen)[0]["account_id"] != idOf(carol.Account.ID) {
+			t.Errorf("carol sees %v; want only herself, not the account she blocks", seen["items"])
+		}
+		dave := in.NewMember(t, "dave")
+		obj(t, dave.Do(t, "POST", "/api/v1/accounts/"+idOf(alice.Account.ID)+"/block", nil), 200, "dave blocks alice")
+		errorMessage(t, alice.Do(t, "POST", "/api/v1/collections/"+cid+"/items", jsonObj{"account_id": idOf(dave.Account.ID)}), 422, "feature a blocker")
+	})
+}

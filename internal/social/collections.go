@@ -133,6 +133,9 @@ func (s *Service) addItem(ctx context.Context, q store.Q, owner *model.Account, 
 	case !a.Discoverable:
 		return nil, httpx.Unprocessable("Validation failed: %s does not wish to be featured", a.Acct())
 	}
+	if blocked, err := q.BlockBetween(ctx, owner.ID, a.ID); err != nil || blocked {
+		return nil, denied422(err, a.Acct()+" cannot be featured")
+	}
 	n, err := q.CountCollectionItems(ctx, c.ID)
 	if err != nil {
 		return nil, err
@@ -297,7 +300,7 @@ func (s *Service) collectionView(ctx context.Context, viewer *model.Account, c *
 }
 
 // collectionViews hydrates collections: their owners see every item, others only the
-// accepted ones.
+// accepted ones, and no one the accounts they block.
 func (s *Service) collectionViews(ctx context.Context, viewer *model.Account, list []*model.Collection) ([]*CollectionView, error) {
 	ids := make([]int64, len(list))
 	accountIDs := []int64{}
@@ -318,12 +321,18 @@ func (s *Service) collectionViews(ctx context.Context, viewer *model.Account, li
 	if err != nil {
 		return nil, err
 	}
+	blocked := map[int64]bool{} // a signed-in viewer does not see the accounts they block
+	if viewer != nil {
+		if blocked, err = s.Store.RelationSet(ctx, store.Blocks, viewer.ID, accountIDs); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]*CollectionView, len(list))
 	for i, c := range list {
 		v := &CollectionView{Collection: c, Owner: accounts[c.AccountID], Items: []*model.CollectionItem{}}
 		v.Accounts = append(v.Accounts, v.Owner)
 		for _, it := range items[c.ID] {
-			if it.State == model.ItemAccepted || viewerID(viewer) == c.AccountID {
+			if (it.State == model.ItemAccepted || viewerID(viewer) == c.AccountID) && !blocked[it.AccountID] {
 				v.Items = append(v.Items, it)
 				v.Accounts = append(v.Accounts, accounts[it.AccountID])
 			}
@@ -331,4 +340,12 @@ func (s *Service) collectionViews(ctx context.Context, viewer *model.Account, li
 		out[i] = v
 	}
 	return out, nil
+}
+
+// denied422 is err when checking failed, and a 422 saying why when the answer was no.
+func denied422(err error, why string) error {
+	if err != nil {
+		return err
+	}
+	return httpx.Unprocessable("Validation failed: %s", why)
 }
