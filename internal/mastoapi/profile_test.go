@@ -34,7 +34,11 @@ func TestProfileGetAndUpdate(t *testing.T) {
 		if got := p["attribution_domains"]; !slices.Equal(toStrings(got), []string{"articles.example.com", "blog.example.org"}) {
 			t.Errorf("attribution_domains = %v", got)
 		}
+		obj(t, alice.Do(t, "POST", "/api/v1/featured_tags", jsonObj{"name": "tusk"}), 200, "feature a tag")
 		again := obj(t, alice.Do(t, "GET", "/api/v1/profile", nil), 200, "GET profile again")
+		if tags := again["featured_tags"].([]any); len(tags) != 1 || tags[0].(map[string]any)["name"] != "tusk" {
+			t.Errorf("featured_tags = %v; want tusk", again["featured_tags"])
+		}
 		if again["avatar_description"] != "a cat" || again["show_media"] != false || len(again["fields"].([]any)) != 1 {
 			t.Errorf("profile was not saved: %v", again)
 		}

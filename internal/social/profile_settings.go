@@ -12,8 +12,9 @@ import (
 
 // ProfileView is a member's whole editable profile: Mastodon's Profile entity.
 type ProfileView struct {
-	Account  *model.Account
-	Settings *model.ProfileSettings
+	Account      *model.Account
+	Settings     *model.ProfileSettings
+	FeaturedTags []*model.FeaturedTag
 }
 
 // SettingsUpdate holds the Profile entity's changes beyond ProfileUpdate; nil means unchanged.
@@ -38,7 +39,15 @@ func (s *Service) Profile(ctx context.Context, a *model.Account) (*ProfileView, 
 	if err != nil {
 		return nil, err
 	}
-	return &ProfileView{Account: a, Settings: ps}, nil
+	return s.profileView(ctx, a, ps)
+}
+
+func (s *Service) profileView(ctx context.Context, a *model.Account, ps *model.ProfileSettings) (*ProfileView, error) {
+	tags, err := s.FeaturedTags(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return &ProfileView{Account: a, Settings: ps, FeaturedTags: tags}, nil
 }
 
 // UpdateFullProfile validates and saves the profile, posting defaults and profile
@@ -68,7 +77,7 @@ func (s *Service) UpdateFullProfile(ctx context.Context, a *model.Account, u *mo
 	if err != nil {
 		return nil, err
 	}
-	return &ProfileView{Account: a, Settings: ps}, nil
+	return s.profileView(ctx, a, ps)
 }
 
 func validateSettings(a *model.Account, p ProfileUpdate, su *SettingsUpdate) error {

@@ -28,6 +28,7 @@ type Profile struct {
 	ShowMediaReplies   bool          `json:"show_media_replies"`
 	ShowFeatured       bool          `json:"show_featured"`
 	AttributionDomains []string      `json:"attribution_domains"`
+	FeaturedTags       []FeaturedTag `json:"featured_tags"`
 }
 
 // Profile renders a member's profile.
@@ -44,7 +45,7 @@ func (r Renderer) Profile(v *social.ProfileView) Profile {
 		Header: orNull(a.HeaderRemoteURL), HeaderStatic: orNull(a.HeaderRemoteURL), HeaderDescription: ps.HeaderDescription,
 		Locked: a.Locked, Bot: a.Bot, HideCollections: &hide, Discoverable: &discoverable, Indexable: a.Discoverable,
 		ShowMedia: ps.ShowMedia, ShowMediaReplies: ps.ShowMediaReplies, ShowFeatured: ps.ShowFeatured,
-		AttributionDomains: domains,
+		AttributionDomains: domains, FeaturedTags: r.FeaturedTags(a, v.FeaturedTags),
 	}
 }
 
