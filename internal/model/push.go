@@ -5,7 +5,7 @@ import "time"
 // PushAlertTypes are the notification types a Web Push subscription can ask for.
 var PushAlertTypes = []string{
 	NotifyMention, NotifyStatus, NotifyReblog, NotifyFollow, NotifyFollowRequest, NotifyFavourite,
-	"poll", "update", "quote", "quoted_update", "admin.sign_up", "admin.report",
+	NotifyPoll, NotifyUpdate, NotifyQuote, NotifyQuotedUpdate, "admin.sign_up", "admin.report",
 }
 
 // Push policies: whose notifications are pushed.

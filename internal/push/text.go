@@ -40,10 +40,14 @@ func title(typ, who string) string {
 		return who + " asked to follow you"
 	case model.NotifyFavourite:
 		return who + " favourited your post"
-	case "poll":
+	case model.NotifyPoll:
 		return "A poll has ended"
-	case "update":
+	case model.NotifyUpdate:
 		return who + " edited a post"
+	case model.NotifyQuote:
+		return who + " quoted your post"
+	case model.NotifyQuotedUpdate:
+		return who + " edited a post you quoted"
 	}
 	return "New notification from " + who
 }
