@@ -26,7 +26,7 @@ type PushSubscribe struct {
 	PushData
 }
 
-// PushData is what a subscription asks for: which alerts (nil: unchanged) and whose.
+// PushData is what a subscription asks for: which alerts, and from whom (the policy).
 type PushData struct {
 	Alerts map[string]bool // only the types the client named
 	Policy *string
