@@ -80,20 +80,26 @@ func (v *VAPID) Request(ctx context.Context, sub Subscription, m Message) (*http
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/octet-stream")
-	req.Header.Set("TTL", strconv.Itoa(int(m.TTL.Seconds())))
+	v.setHeaders(req.Header, sub.Standard, k, token, m)
+	return req, nil
+}
+
+// setHeaders names the encoding and signs the request, in the standard form or the
+// legacy one (salt and key in headers, the older authorization scheme).
+func (v *VAPID) setHeaders(h http.Header, standard bool, k *keys, token string, m Message) {
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("TTL", strconv.Itoa(int(m.TTL.Seconds())))
 	if m.Urgency != "" {
-		req.Header.Set("Urgency", m.Urgency)
+		h.Set("Urgency", m.Urgency)
 	}
 	raw := base64.RawURLEncoding
-	if sub.Standard {
-		req.Header.Set("Content-Encoding", "aes128gcm")
-		req.Header.Set("Authorization", "vapid t="+token+", k="+raw.EncodeToString(v.publicRaw))
-	} else {
-		req.Header.Set("Content-Encoding", "aesgcm")
-		req.Header.Set("Encryption", "salt="+raw.EncodeToString(k.salt))
-		req.Header.Set("Crypto-Key", "dh="+raw.EncodeToString(k.server.PublicKey().Bytes())+";p256ecdsa="+raw.EncodeToString(v.publicRaw))
-		req.Header.Set("Authorization", "WebPush "+token)
+	if standard {
+		h.Set("Content-Encoding", "aes128gcm")
+		h.Set("Authorization", "vapid t="+token+", k="+raw.EncodeToString(v.publicRaw))
+		return
 	}
-	return req, nil
+	h.Set("Content-Encoding", "aesgcm")
+	h.Set("Encryption", "salt="+raw.EncodeToString(k.salt))
+	h.Set("Crypto-Key", "dh="+raw.EncodeToString(k.server.PublicKey().Bytes())+";p256ecdsa="+raw.EncodeToString(v.publicRaw))
+	h.Set("Authorization", "WebPush "+token)
 }
