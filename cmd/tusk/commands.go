@@ -15,6 +15,7 @@ import (
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/jobs"
+	"github.com/tuskhq/tusk/internal/portability"
 	"github.com/tuskhq/tusk/internal/server"
 	"github.com/tuskhq/tusk/internal/store"
 	"github.com/tuskhq/tusk/internal/version"
@@ -102,6 +103,9 @@ Account commands:
   modify USERNAME [--role R] [--disable|--enable] [--confirm] [--approve] [--reset-password] [--email E]
   approve USERNAME
   delete USERNAME
+  export USERNAME --kind K [--out FILE]   (Mastodon's CSV; K: following, followers, bookmarks,
+                                           blocks, mutes, domain_blocks, lists)
+  import USERNAME --kind K --file FILE [--overwrite]   (any K but followers)
 
 Queue commands (the queue console; also at /admin/queues on the web):
   [stats] [--json]
@@ -157,7 +161,8 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		im := &emoji.Importer{Store: srv.Store, Dir: emoji.Dir(cfg.DataDir), Catalogue: srv.Social.Emojis}
 		return admin.Instance(ctx, admin.InstanceDeps{Store: srv.Store, Emoji: im, Out: stdout}, rest[0], rest[1:])
 	}
-	return admin.Accounts(ctx, admin.Deps{Store: srv.Store, Config: cfg, Accounts: srv.Accounts, Out: stdout}, rest[1:])
+	return admin.Accounts(ctx, admin.Deps{Store: srv.Store, Config: cfg, Accounts: srv.Accounts,
+		Portability: portability.New(srv.Social), Out: stdout}, rest[1:])
 }
 
 func printVersion(stdout io.Writer) error {

@@ -15,6 +15,7 @@ import (
 	"github.com/tuskhq/tusk/internal/accounts"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/model"
+	"github.com/tuskhq/tusk/internal/portability"
 	"github.com/tuskhq/tusk/internal/store"
 )
 
@@ -23,7 +24,9 @@ type Deps struct {
 	Store    *store.Store
 	Config   config.Config
 	Accounts *accounts.Service
-	Out      io.Writer
+	// Portability serves export and import.
+	Portability *portability.Service
+	Out         io.Writer
 }
 
 type command struct {
@@ -38,6 +41,8 @@ func commands() map[string]command {
 		"modify":  {"modify USERNAME [--role R] [--disable|--enable] [--confirm] [--approve] [--reset-password] [--email E]", modify},
 		"approve": {"approve USERNAME", approve},
 		"delete":  {"delete USERNAME", remove},
+		"export":  {"export USERNAME --kind K [--out FILE]", exportData},
+		"import":  {"import USERNAME --kind K --file FILE [--overwrite]", importData},
 	}
 }
 
@@ -47,7 +52,7 @@ func Accounts(ctx context.Context, d Deps, args []string) error {
 	cmds := commands()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(d.Out, "Usage: tusk admin accounts COMMAND [flags]\n\nCommands:")
-		for _, name := range []string{"create", "list", "modify", "approve", "delete"} {
+		for _, name := range []string{"create", "list", "modify", "approve", "delete", "export", "import"} {
 			fmt.Fprintln(d.Out, "  "+cmds[name].synopsis)
 		}
 		if len(args) == 0 {
@@ -57,7 +62,7 @@ func Accounts(ctx context.Context, d Deps, args []string) error {
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
-		return fmt.Errorf("accounts: unknown command %q (want create, list, modify, approve or delete)", args[0])
+		return fmt.Errorf("accounts: unknown command %q (want create, list, modify, approve, delete, export or import)", args[0])
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.SetOutput(d.Out)

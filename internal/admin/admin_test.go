@@ -134,7 +134,7 @@ func TestHelp(t *testing.T) {
 			{"create --help", []string{"create USERNAME", "-email", "-password", "-confirmed", "-approve", "-role"}},
 			{"modify -h", []string{"-role", "-disable", "-enable", "-confirm", "-approve", "-reset-password", "-email"}},
 			{"list --help", []string{"-json"}},
-			{"--help", []string{"create", "list", "modify", "approve", "delete"}},
+			{"--help", []string{"create", "list", "modify", "approve", "delete", "export", "import"}},
 		}
 		for _, tt := range tests {
 			out := c.mustRun(tt.line)

@@ -40,6 +40,7 @@ type Config struct {
 	Jobs  JobsConfig  // background queues: settings_jobs.go
 	Mail  MailConfig  // outgoing mail: settings_mail.go
 	Admin AdminConfig // admin console and metrics: settings_admin.go
+	Push  PushConfig  // Web Push: settings_push.go
 
 	Discovery DiscoveryConfig // trends and discovery: settings_discovery.go
 	Instance  InstanceConfig  // instance information and feed access: settings_instance.go

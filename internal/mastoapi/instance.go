@@ -79,6 +79,10 @@ func (a *API) instanceV2(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	vapid, err := a.Social.VAPIDPublicKey(r.Context())
+	if err != nil {
+		return err
+	}
 	cfg := a.Config
 	return httpx.OK(w, map[string]any{
 		"domain": cfg.LocalDomain, "title": cfg.SiteTitle, "version": version.Full(),
@@ -90,7 +94,7 @@ func (a *API) instanceV2(w http.ResponseWriter, r *http.Request) error {
 		"api_versions": map[string]int{"mastodon": 0},
 		"configuration": map[string]any{
 			"urls":              map[string]any{"streaming": a.streamingURL(), "status": nil, "about": cfg.BaseURL() + "/about"},
-			"vapid":             map[string]string{"public_key": ""},
+			"vapid":             map[string]string{"public_key": vapid},
 			"accounts":          map[string]int{"max_featured_tags": 10, "max_pinned_statuses": 5, "max_profile_fields": maxAccountFields},
 			"statuses":          a.statusesConfig(),
 			"media_attachments": mediaConfig(), "polls": pollsConfig(),

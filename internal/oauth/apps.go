@@ -63,7 +63,20 @@ func (s *Service) createApp(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Store.Writer().InsertApp(r.Context(), app); err != nil {
 		return err
 	}
-	return httpx.OK(w, renderApp(app, true))
+	return s.renderApp(w, r, app, true)
+}
+
+// renderApp answers with the app, showing the Web Push key as Mastodon does.
+func (s *Service) renderApp(w http.ResponseWriter, r *http.Request, app *model.App, credentials bool) error {
+	j := renderApp(app, credentials)
+	if s.VAPID != nil {
+		key, err := s.VAPID.PublicKey(r.Context())
+		if err != nil {
+			return err
+		}
+		j.VapidKey = key
+	}
+	return httpx.OK(w, j)
 }
 
 // appFromParams reads and checks an app registration, returning every problem found.
@@ -132,5 +145,5 @@ func (s *Service) verifyApp(w http.ResponseWriter, r *http.Request) error {
 	if auth.App == nil {
 		return httpx.ErrUnauthorized
 	}
-	return httpx.OK(w, renderApp(auth.App, false))
+	return s.renderApp(w, r, auth.App, false)
 }

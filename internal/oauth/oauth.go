@@ -5,6 +5,7 @@
 package oauth
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -20,6 +21,12 @@ type Service struct {
 	Config   config.Config
 	Accounts *accounts.Service
 	Log      *slog.Logger
+	VAPID    VAPIDKey // the Web Push key shown with apps; nil shows none
+}
+
+// VAPIDKey gives the server's Web Push public key.
+type VAPIDKey interface {
+	PublicKey(ctx context.Context) (string, error)
 }
 
 // Routes registers the OAuth, app and sign-up endpoints on mux. The API handlers
@@ -34,6 +41,7 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /oauth/authorize", s.crossOriginProtection().Handler(http.HandlerFunc(s.authorizeSubmit)))
 	mux.Handle("POST /oauth/token", s.oauthAPI(s.token))
 	mux.Handle("POST /oauth/revoke", s.oauthAPI(s.revoke))
+	mux.Handle("GET /oauth/userinfo", s.api(s.userinfo))
 }
 
 func (s *Service) log() *slog.Logger {
@@ -59,6 +67,7 @@ func (s *Service) metadata(w http.ResponseWriter, r *http.Request) error {
 		"authorization_endpoint":                base + "/oauth/authorize",
 		"token_endpoint":                        base + "/oauth/token",
 		"revocation_endpoint":                   base + "/oauth/revoke",
+		"userinfo_endpoint":                     base + "/oauth/userinfo",
 		"app_registration_endpoint":             base + "/api/v1/apps",
 		"scopes_supported":                      Scopes(),
 		"response_types_supported":              []string{"code"},

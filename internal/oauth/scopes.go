@@ -8,10 +8,10 @@ import (
 // scopeList is every scope tusk knows, coarse ones first; it is read, never changed.
 var scopeList = []string{
 	"read", "write", "follow", "push", "profile", "admin:read", "admin:write",
-	"read:accounts", "read:blocks", "read:bookmarks", "read:favourites", "read:filters",
+	"read:accounts", "read:blocks", "read:bookmarks", "read:collections", "read:favourites", "read:filters",
 	"read:follows", "read:lists", "read:mutes", "read:notifications", "read:search",
 	"read:statuses",
-	"write:accounts", "write:blocks", "write:bookmarks", "write:conversations",
+	"write:accounts", "write:blocks", "write:bookmarks", "write:collections", "write:conversations",
 	"write:favourites", "write:filters", "write:follows", "write:lists", "write:media",
 	"write:mutes", "write:notifications", "write:reports", "write:statuses",
 	"admin:read:accounts", "admin:read:reports", "admin:read:domain_allows",

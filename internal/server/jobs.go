@@ -17,6 +17,8 @@ func (s *Server) registerWorkers(reg *jobs.Registry) {
 	s.Social.RegisterMuteJobs(reg)
 	s.Social.RegisterJobs(reg)
 	s.registerLinkJobs(reg)
+	jobs.Register(reg, s.Push.Worker())
+	jobs.Register(reg, s.Social.AnnualReportWorker())
 }
 
 // StartJobs starts working the queues this process's role works (none for web only).

@@ -21,6 +21,7 @@ import (
 	"github.com/tuskhq/tusk/internal/mastoapi"
 	"github.com/tuskhq/tusk/internal/metrics"
 	"github.com/tuskhq/tusk/internal/oauth"
+	"github.com/tuskhq/tusk/internal/push"
 	"github.com/tuskhq/tusk/internal/social"
 	"github.com/tuskhq/tusk/internal/store"
 	"github.com/tuskhq/tusk/internal/web"
@@ -39,6 +40,7 @@ type Server struct {
 	Console  *console.Service
 	Sessions *websession.Service
 	Metrics  *metrics.Metrics
+	Push     *push.Service
 	mux      *http.ServeMux
 	handler  http.Handler
 }
@@ -88,9 +90,10 @@ func Wire(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
 
 func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error) {
 	s := &Server{Config: cfg, Log: log, Store: st}
-	s.Social = &social.Service{Store: st, Config: cfg, Log: log}
+	s.Push = push.New(st, cfg, log)
+	s.Social = &social.Service{Store: st, Config: cfg, Log: log, Push: s.Push}
 	s.Accounts = &accounts.Service{Store: st, Config: cfg}
-	s.OAuth = &oauth.Service{Store: st, Config: cfg, Accounts: s.Accounts, Log: log}
+	s.OAuth = &oauth.Service{Store: st, Config: cfg, Accounts: s.Accounts, Log: log, VAPID: s.Push}
 	reg := jobs.NewRegistry()
 	s.registerWorkers(reg)
 	s.wireConsole(reg)
@@ -99,6 +102,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 		return nil, err
 	}
 	s.Accounts.Mail = &mail.Outbox{Jobs: s.Jobs, Config: cfg}
+	s.Push.Jobs = s.Jobs
 	s.Social.Jobs = s.Jobs
 	s.Social.Mail, s.Social.Emojis = s.Accounts.Mail, emoji.NewCatalogue(st, log)
 	mux := http.NewServeMux()

@@ -74,3 +74,7 @@ func (s *Service) UnblockDomain(ctx context.Context, actor *model.Account, raw s
 func (s *Service) DomainBlocks(ctx context.Context, viewer *model.Account, p httpx.Page) ([]string, []int64, error) {
 	return s.Store.DomainBlocks(ctx, viewer.ID, storePage(p))
 }
+
+// DomainBlockName is the form a domain block of raw is stored in (for comparing an
+// imported list with the blocks that exist).
+func DomainBlockName(raw string) (string, error) { return normalizeDomain(raw) }

@@ -54,5 +54,8 @@ func (s *Service) notify(ctx context.Context, q store.Q, to, from int64, typ str
 	if keep, err := s.screenNotification(ctx, q, n); err != nil || !keep {
 		return err
 	}
-	return q.InsertNotification(ctx, n)
+	if err := q.InsertNotification(ctx, n); err != nil {
+		return err
+	}
+	return s.queuePush(ctx, q, n)
 }

@@ -234,8 +234,11 @@ func (s *Service) notifyPollEnded(ctx context.Context, q store.Q, poll *model.Po
 		return nil
 	}
 	// The author hears of their own poll's end too, which notify skips as self-notification.
-	return q.InsertNotification(ctx, &model.Notification{AccountID: poll.AccountID, FromAccountID: poll.AccountID,
-		Type: model.NotifyPoll, StatusID: &poll.StatusID})
+	n := &model.Notification{AccountID: poll.AccountID, FromAccountID: poll.AccountID, Type: model.NotifyPoll, StatusID: &poll.StatusID}
+	if err := q.InsertNotification(ctx, n); err != nil {
+		return err
+	}
+	return s.queuePush(ctx, q, n)
 }
 
 // scheduleJob enqueues a job to run at a time, in q's transaction.

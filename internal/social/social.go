@@ -8,12 +8,14 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/mail"
 	"github.com/tuskhq/tusk/internal/model"
+	"github.com/tuskhq/tusk/internal/push"
 	"github.com/tuskhq/tusk/internal/store"
 )
 
@@ -22,10 +24,13 @@ type Service struct {
 	Store  *store.Store
 	Config config.Config
 	Log    *slog.Logger
-	Jobs   Enqueuer // side effects queued in the change's transaction (poll ends, scheduled statuses, cards); nil queues none
+	Jobs   Enqueuer // side effects queued in the change's transaction (poll ends, scheduled statuses, cards, annual reports); nil queues none
 
 	Mail   *mail.Outbox     // staff notices (reports); nil sends none
 	Emojis *emoji.Catalogue // the custom emoji statuses and names render with
+
+	Push *push.Service    // Web Push; nil sends none
+	Now  func() time.Time // the clock; nil is time.Now
 }
 
 // Errors returned to clients, worded as Mastodon words them.
