@@ -45,6 +45,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	h("GET /api/v1/accounts/{id}/statuses", a.accountStatuses)
 	h("GET /api/v1/accounts/{id}/followers", a.followers)
 	h("GET /api/v1/accounts/{id}/following", a.following)
+	h("GET /api/v1/accounts/{id}/identity_proofs", a.identityProofs)
 	h("POST /api/v1/accounts/{id}/follow", a.follow)
 	h("POST /api/v1/accounts/{id}/unfollow", a.unfollow)
 	h("GET /api/v1/follow_requests", a.followRequests)

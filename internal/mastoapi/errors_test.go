@@ -86,3 +86,15 @@ func TestErrorResponses(t *testing.T) {
 		}
 	})
 }
+
+// TestIdentityProofsGone: the removed feature answers 410 with an error, never a fake list.
+func TestIdentityProofsGone(t *testing.T) {
+	engines(t, func(t *testing.T, in *servertest.Instance) {
+		alice := in.NewMember(t, "alice")
+		r := alice.Do(t, "GET", "/api/v1/accounts/"+idOf(alice.Account.ID)+"/identity_proofs", nil)
+		if msg := errorMessage(t, r, 410, "identity proofs"); !strings.Contains(msg, "removed") {
+			t.Errorf("message %q", msg)
+		}
+		errorMessage(t, alice.Do(t, "GET", "/api/v1/accounts/123456/identity_proofs", nil), 404, "unknown account")
+	})
+}

@@ -2,7 +2,7 @@ package mastoapi
 
 import "github.com/tuskhq/tusk/internal/store"
 
-// profileExtraRoutes registers this area's endpoints (filled in as the area lands).
+// profileExtraRoutes registers this area's endpoints.
 func (a *API) profileExtraRoutes(h route) {
 	h("GET /api/v1/profile", a.getProfile)
 	h("PATCH /api/v1/profile", a.updateProfile)
