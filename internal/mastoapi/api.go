@@ -88,6 +88,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.instanceInfoRoutes(h)
 	a.portabilityRoutes(h)
 	a.profileExtraRoutes(h)
+	a.mediaRoutes(h)
 }
 
 // route registers one endpoint.
