@@ -46,6 +46,8 @@ type Config struct {
 	Instance  InstanceConfig  // instance information and feed access: settings_instance.go
 
 	Network NetworkConfig // outbound guard, proxies, rate limits: settings_network.go
+
+	StreamingBaseURL string // where apps open streams, when not the web host: settings_streaming.go
 }
 
 // BaseURL is the scheme and web host every local URL starts with.

@@ -17,12 +17,7 @@ const (
 	descriptionDefault       = "A tusk server: a Mastodon-compatible social network."
 )
 
-func (a *API) streamingURL() string {
-	if a.Config.LocalHTTPS {
-		return "wss://" + a.Config.WebDomain
-	}
-	return "ws://" + a.Config.WebDomain
-}
+func (a *API) streamingURL() string { return a.Config.StreamingURL() }
 
 func (a *API) statusesConfig() map[string]any {
 	return map[string]any{"max_characters": a.Config.MaxStatusChars, "max_media_attachments": 4,

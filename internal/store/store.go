@@ -47,6 +47,7 @@ type Q struct {
 	db     querier
 	engine Engine
 	ids    *id.Generator
+	after  *[]func() // run once Store.Tx commits; nil outside a transaction
 }
 
 // Store is an open database. Its embedded Q reads from the read pool; writes go through Tx.
@@ -162,14 +163,29 @@ func (s *Store) Tx(ctx context.Context, fn func(q Q) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	if err := fn(Q{db: tx, engine: s.engine, ids: s.ids}); err != nil {
+	var after []func()
+	if err := fn(Q{db: tx, engine: s.engine, ids: s.ids, after: &after}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	for _, f := range after {
+		f()
+	}
 	return nil
+}
+
+// AfterCommit runs f once q's transaction has committed, and never if it rolls back;
+// outside a transaction it runs f at once. Live events use it so that a subscriber who
+// reads what an event names finds it written.
+func (q Q) AfterCommit(f func()) {
+	if q.after == nil {
+		f()
+		return
+	}
+	*q.after = append(*q.after, f)
 }
 
 // SQLTx is the transaction q runs in, or nil outside Store.Tx: job queues use it to
