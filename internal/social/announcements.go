@@ -45,7 +45,11 @@ func (s *Service) CreateAnnouncement(ctx context.Context, n NewAnnouncement) (*m
 		return nil, errors.New("an all-day announcement needs a start and an end")
 	}
 	a := &model.Announcement{Text: n.Text, StartsAt: utcPtr(n.StartsAt), EndsAt: utcPtr(n.EndsAt), AllDay: n.AllDay}
-	return a, s.Store.Writer().InsertAnnouncement(ctx, a)
+	if err := s.Store.Writer().InsertAnnouncement(ctx, a); err != nil {
+		return nil, err
+	}
+	s.streamAnnouncement(a)
+	return a, nil
 }
 
 func utcPtr(t *time.Time) *time.Time {
@@ -63,7 +67,11 @@ func (s *Service) AllAnnouncements(ctx context.Context) ([]*model.Announcement, 
 
 // DeleteAnnouncement removes an announcement.
 func (s *Service) DeleteAnnouncement(ctx context.Context, id int64) error {
-	return orNotFound(s.Store.Writer().DeleteAnnouncement(ctx, id))
+	if err := s.Store.Writer().DeleteAnnouncement(ctx, id); err != nil {
+		return orNotFound(err)
+	}
+	s.emit(s.Store.Q, Event{Name: EventAnnouncementDelete, AnnouncementID: id}, AnnouncementsChannel)
+	return nil
 }
 
 // Announcements lists the active announcements with viewer's reads and reactions.
@@ -120,12 +128,12 @@ func (s *Service) ReactToAnnouncement(ctx context.Context, viewer *model.Account
 		return err
 	}
 	if !add {
-		return s.Store.Writer().RemoveAnnouncementReaction(ctx, id, viewer.ID, name)
+		return s.streamReaction(ctx, id, name, s.Store.Writer().RemoveAnnouncementReaction(ctx, id, viewer.ID, name))
 	}
 	if !IsUnicodeEmoji(name) {
 		// Custom emoji are reactions too once the instance has them; until then every
 		// shortcode is unknown.
 		return httpx.Unprocessable("Validation failed: Name is not a recognized emoji")
 	}
-	return s.Store.Writer().AddAnnouncementReaction(ctx, id, viewer.ID, name)
+	return s.streamReaction(ctx, id, name, s.Store.Writer().AddAnnouncementReaction(ctx, id, viewer.ID, name))
 }

@@ -31,6 +31,7 @@ func (s *Service) fileDirectMessage(ctx context.Context, q store.Q, st *model.St
 			return err
 		}
 	}
+	s.streamConversation(q, st, owners)
 	return nil
 }
 

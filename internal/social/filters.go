@@ -141,7 +141,7 @@ func (s *Service) CreateFilter(ctx context.Context, viewer *model.Account, c Fil
 		}
 		f.Keywords = append(f.Keywords, k)
 	}
-	if err := s.Store.Tx(ctx, func(q store.Q) error { return q.InsertFilter(ctx, f) }); err != nil {
+	if err := s.filtersChanged(viewer.ID, s.Store.Tx(ctx, func(q store.Q) error { return q.InsertFilter(ctx, f) })); err != nil {
 		return nil, err
 	}
 	return s.Filter(ctx, viewer, f.ID)
@@ -178,7 +178,7 @@ func (s *Service) UpdateFilter(ctx context.Context, viewer *model.Account, filte
 		}
 		return nil
 	})
-	if err != nil {
+	if err := s.filtersChanged(viewer.ID, err); err != nil {
 		return nil, err
 	}
 	return s.Filter(ctx, viewer, filterID)
@@ -221,7 +221,7 @@ func editKeyword(ctx context.Context, q store.Q, k *model.FilterKeyword, kc Keyw
 
 // DeleteFilter removes one of the viewer's filters with its keywords and statuses.
 func (s *Service) DeleteFilter(ctx context.Context, viewer *model.Account, filterID int64) error {
-	return orNotFound(s.Store.Writer().DeleteFilter(ctx, viewer.ID, filterID))
+	return s.filtersChanged(viewer.ID, orNotFound(s.Store.Writer().DeleteFilter(ctx, viewer.ID, filterID)))
 }
 
 // AddFilterKeyword adds a keyword to one of the viewer's filters.
@@ -235,7 +235,7 @@ func (s *Service) AddFilterKeyword(ctx context.Context, viewer *model.Account, f
 	if err := validKeyword(k); err != nil {
 		return nil, err
 	}
-	return k, s.Store.Writer().InsertFilterKeyword(ctx, k)
+	return k, s.filtersChanged(viewer.ID, s.Store.Writer().InsertFilterKeyword(ctx, k))
 }
 
 // FilterKeyword is a keyword of one of the viewer's filters.
@@ -250,7 +250,7 @@ func (s *Service) UpdateFilterKeyword(ctx context.Context, viewer *model.Account
 	if err != nil {
 		return nil, err
 	}
-	return k, editKeyword(ctx, s.Store.Writer(), k, kc)
+	return k, s.filtersChanged(viewer.ID, editKeyword(ctx, s.Store.Writer(), k, kc))
 }
 
 // DeleteFilterKeyword removes a keyword of one of the viewer's filters.
@@ -258,7 +258,7 @@ func (s *Service) DeleteFilterKeyword(ctx context.Context, viewer *model.Account
 	if _, err := s.FilterKeyword(ctx, viewer, keywordID); err != nil {
 		return err
 	}
-	return s.Store.Writer().DeleteFilterKeyword(ctx, keywordID)
+	return s.filtersChanged(viewer.ID, s.Store.Writer().DeleteFilterKeyword(ctx, keywordID))
 }
 
 // AddFilterStatus adds a status the viewer can see to one of the viewer's filters.
@@ -273,7 +273,7 @@ func (s *Service) AddFilterStatus(ctx context.Context, viewer *model.Account, fi
 		return nil, err
 	}
 	fs := &model.FilterStatus{FilterID: filterID, StatusID: statusID}
-	err := s.Store.Writer().InsertFilterStatus(ctx, fs)
+	err := s.filtersChanged(viewer.ID, s.Store.Writer().InsertFilterStatus(ctx, fs))
 	if errors.Is(err, store.ErrConflict) {
 		return nil, httpx.Unprocessable("Validation failed: Status has already been taken")
 	}
@@ -291,5 +291,5 @@ func (s *Service) DeleteFilterStatus(ctx context.Context, viewer *model.Account,
 	if _, err := s.FilterStatus(ctx, viewer, id); err != nil {
 		return err
 	}
-	return s.Store.Writer().DeleteFilterStatus(ctx, id)
+	return s.filtersChanged(viewer.ID, s.Store.Writer().DeleteFilterStatus(ctx, id))
 }

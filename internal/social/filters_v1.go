@@ -103,7 +103,7 @@ func (s *Service) UpdateV1Filter(ctx context.Context, viewer *model.Account, key
 		out = V1Filter{Filter: f, Keyword: k}
 		return editKeyword(ctx, q, k, KeywordChange{Keyword: &c.Phrase, WholeWord: c.WholeWord})
 	})
-	return out, err
+	return out, s.filtersChanged(viewer.ID, err)
 }
 
 func (s *Service) updateV1Parent(ctx context.Context, q store.Q, f *model.Filter, c V1FilterChange) error {

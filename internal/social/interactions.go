@@ -122,6 +122,9 @@ func (s *Service) insertReblog(ctx context.Context, q store.Q, actor *model.Acco
 		}
 		return nil, err
 	}
+	if err := s.streamStatus(ctx, q, boost, EventUpdate); err != nil {
+		return nil, err
+	}
 	return boost, s.notify(ctx, q, original.AccountID, actor.ID, model.NotifyReblog, &original.ID)
 }
 
@@ -137,6 +140,9 @@ func (s *Service) Unreblog(ctx context.Context, actor *model.Account, statusID i
 			return nil // nothing to undo
 		}
 		if err != nil {
+			return err
+		}
+		if err := s.streamStatus(ctx, q, boost, EventDelete); err != nil {
 			return err
 		}
 		if err := q.DeleteStatus(ctx, boost); err != nil {

@@ -97,6 +97,9 @@ func (s *Service) answerRequests(ctx context.Context, viewer *model.Account, ids
 		return httpx.Unprocessable("Validation failed: at most %d requests at once", maxAnsweredRequests)
 	}
 	return s.Store.Tx(ctx, func(q store.Q) error {
+		if accept {
+			s.emit(q, Event{Name: EventNotificationsMerged}, UserChannel(viewer.ID))
+		}
 		for _, rid := range ids {
 			r, err := q.NotificationRequestByID(ctx, viewer.ID, rid)
 			if err != nil && (strict || !isNotFound(err)) {

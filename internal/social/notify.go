@@ -57,5 +57,6 @@ func (s *Service) notify(ctx context.Context, q store.Q, to, from int64, typ str
 	if err := q.InsertNotification(ctx, n); err != nil {
 		return err
 	}
+	s.streamNotification(q, n)
 	return s.queuePush(ctx, q, n)
 }

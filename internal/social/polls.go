@@ -238,6 +238,7 @@ func (s *Service) notifyPollEnded(ctx context.Context, q store.Q, poll *model.Po
 	if err := q.InsertNotification(ctx, n); err != nil {
 		return err
 	}
+	s.streamNotification(q, n)
 	return s.queuePush(ctx, q, n)
 }
 

@@ -123,6 +123,9 @@ func (s *Service) insertPost(ctx context.Context, q store.Q, author *model.Accou
 	if err := s.enqueueCard(ctx, q, st); err != nil {
 		return nil, err
 	}
+	if err := s.streamStatus(ctx, q, st, EventUpdate); err != nil {
+		return nil, err
+	}
 	if p.IdempotencyKey != "" {
 		return st, q.RememberIdempotency(ctx, author.ID, p.IdempotencyKey, st.ID)
 	}
@@ -206,6 +209,9 @@ func (s *Service) Delete(ctx context.Context, actor *model.Account, statusID int
 		}
 		if st.AccountID != actor.ID {
 			return ErrNotFound // others' statuses answer 404 like invisible ones, as Mastodon does
+		}
+		if err := s.streamStatus(ctx, q, st, EventDelete); err != nil {
+			return err
 		}
 		if err := q.DeleteStatus(ctx, st); err != nil || st.ReblogOfID == nil {
 			return err

@@ -15,6 +15,7 @@ import (
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/mail"
 	"github.com/tuskhq/tusk/internal/model"
+	"github.com/tuskhq/tusk/internal/pubsub"
 	"github.com/tuskhq/tusk/internal/push"
 	"github.com/tuskhq/tusk/internal/store"
 )
@@ -30,6 +31,7 @@ type Service struct {
 	Emojis *emoji.Catalogue // the custom emoji statuses and names render with
 
 	Push *push.Service    // Web Push; nil sends none
+	Bus  pubsub.Bus       // live events for the streaming API; nil publishes none
 	Now  func() time.Time // the clock; nil is time.Now
 }
 
