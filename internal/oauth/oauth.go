@@ -21,7 +21,8 @@ type Service struct {
 	Config   config.Config
 	Accounts *accounts.Service
 	Log      *slog.Logger
-	VAPID    VAPIDKey // the Web Push key shown with apps; nil shows none
+	VAPID    VAPIDKey     // the Web Push key shown with apps; nil shows none
+	Sessions SessionEnder // closes a revoked token's live streams; nil closes none
 }
 
 // VAPIDKey gives the server's Web Push public key.

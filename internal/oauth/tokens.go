@@ -164,6 +164,7 @@ func (s *Service) revoke(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Store.Writer().RevokeToken(r.Context(), t.ID); err != nil {
 		return fmt.Errorf("oauth: revoke: %w", err)
 	}
+	s.endSessions(t.ID)
 	return httpx.OK(w, struct{}{})
 }
 
