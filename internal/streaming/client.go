@@ -1,0 +1,75 @@
+package streaming
+
+import (
+	"sync"
+
+	"github.com/tuskhq/tusk/internal/model"
+	"github.com/tuskhq/tusk/internal/oauth"
+)
+
+// message is one event for one stream of a connection, ready for its transport.
+type message struct {
+	stream  []string
+	event   string
+	payload string // JSON as a string, or a plain id; "" for none
+	error   *errorFrame
+}
+
+// errorFrame is Mastodon's error sent on an open WebSocket.
+type errorFrame struct {
+	Error  string `json:"error"`
+	Status int    `json:"status"`
+}
+
+// Why a connection ends, for its close frame and the log.
+const (
+	endSession = "session ended"
+	endSlow    = "client too slow"
+	endServer  = "server shutting down"
+)
+
+// client is one open connection: who it is, its subscriptions and its outbox. The hub
+// writes to the outbox without ever waiting: when it is full, the client is too slow and
+// is disconnected, so one reader who stopped reading costs nobody else anything.
+type client struct {
+	auth *oauth.Auth
+	out  chan message
+	done chan struct{}
+
+	mu     sync.Mutex
+	subs   map[string]*subscription // by stream key
+	reason string
+	once   sync.Once
+}
+
+func newClient(auth *oauth.Auth, buffer int) *client {
+	return &client{auth: auth, out: make(chan message, buffer), done: make(chan struct{}), subs: map[string]*subscription{}}
+}
+
+func (c *client) account() *model.Account { return c.auth.Account }
+
+// send queues m, or ends the connection when its outbox is full.
+func (c *client) send(m message) {
+	select {
+	case <-c.done:
+	case c.out <- m:
+	default:
+		c.end(endSlow)
+	}
+}
+
+// end closes the connection once; its transport notices c.done and says why.
+func (c *client) end(reason string) {
+	c.once.Do(func() {
+		c.mu.Lock()
+		c.reason = reason
+		c.mu.Unlock()
+		close(c.done)
+	})
+}
+
+func (c *client) endReason() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reason
+}

@@ -1,0 +1,166 @@
+package streaming
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/tuskhq/tusk/internal/pubsub"
+	"github.com/tuskhq/tusk/internal/social"
+)
+
+// subscription is one stream of one client.
+type subscription struct {
+	c      *client
+	stream stream
+	unsubs []func()
+}
+
+// delivery is one bus payload for the local subscribers of its channel.
+type delivery struct {
+	channel string
+	payload []byte
+}
+
+// hub joins the bus and the connections of this process. It subscribes to each bus
+// channel once, however many connections listen, and leaves it with the last one;
+// events are rendered by a few workers, once per viewer and stream, and queued to each
+// connection without waiting.
+type hub struct {
+	bus    pubsub.Bus
+	render *renderer
+	log    *slog.Logger
+
+	mu       sync.Mutex
+	channels map[string]*channelSubs
+	queue    chan delivery
+}
+
+type channelSubs struct {
+	unsubscribe func()
+	subs        map[*subscription]struct{}
+}
+
+// queueSize bounds the events waiting for a render worker; beyond it events are dropped
+// (and logged) rather than blocking the bus's delivery path.
+const queueSize = 4096
+
+func newHub(bus pubsub.Bus, r *renderer, log *slog.Logger, workers int) *hub {
+	h := &hub{bus: bus, render: r, log: log, channels: map[string]*channelSubs{}, queue: make(chan delivery, queueSize)}
+	for range workers {
+		go h.work()
+	}
+	return h
+}
+
+// add subscribes sub to its channels on the bus (once per channel per process).
+func (h *hub) add(sub *subscription, channels []string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, ch := range channels {
+		cs := h.channels[ch]
+		if cs == nil {
+			cs = &channelSubs{subs: map[*subscription]struct{}{}}
+			h.channels[ch] = cs
+			channel := ch
+			cs.unsubscribe = h.bus.Subscribe(ch, func(p []byte) { h.enqueue(channel, p) })
+		}
+		cs.subs[sub] = struct{}{}
+		sub.unsubs = append(sub.unsubs, h.remover(ch, sub))
+	}
+}
+
+func (h *hub) remover(ch string, sub *subscription) func() {
+	return func() {
+		h.mu.Lock()
+		cs := h.channels[ch]
+		var unsubscribe func()
+		if cs != nil {
+			delete(cs.subs, sub)
+			if len(cs.subs) == 0 {
+				delete(h.channels, ch)
+				unsubscribe = cs.unsubscribe
+			}
+		}
+		h.mu.Unlock()
+		if unsubscribe != nil {
+			unsubscribe() // outside the lock: a bus may deliver while we leave
+		}
+	}
+}
+
+func (h *hub) remove(sub *subscription) {
+	for _, un := range sub.unsubs {
+		un()
+	}
+}
+
+// enqueue runs on the bus's delivery path and must not block.
+func (h *hub) enqueue(channel string, payload []byte) {
+	select {
+	case h.queue <- delivery{channel, payload}:
+	default:
+		h.log.Warn("streaming: event dropped, render queue full", "channel", channel)
+	}
+}
+
+func (h *hub) subscribers(channel string) []*subscription {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	cs := h.channels[channel]
+	if cs == nil {
+		return nil
+	}
+	out := make([]*subscription, 0, len(cs.subs))
+	for s := range cs.subs {
+		out = append(out, s)
+	}
+	return out
+}
+
+// renderTimeout bounds the work one event may cost.
+const renderTimeout = 30 * time.Second
+
+func (h *hub) work() {
+	for d := range h.queue {
+		var ev social.Event
+		if err := json.Unmarshal(d.payload, &ev); err != nil {
+			h.log.Warn("streaming: malformed event", "channel", d.channel, "err", err)
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), renderTimeout)
+		h.deliver(ctx, ev, h.subscribers(d.channel))
+		cancel()
+	}
+}
+
+// deliver renders ev for each subscriber that carries it, once per viewer and stream.
+func (h *hub) deliver(ctx context.Context, ev social.Event, subs []*subscription) {
+	if ev.Name == social.EventSessionEnded {
+		for _, s := range subs {
+			s.c.end(endSession)
+		}
+		return
+	}
+	rendered := map[string]*string{}
+	for _, s := range subs {
+		if !s.stream.carries(ev.Name) {
+			continue
+		}
+		key := s.stream.key() + "\x00" + strconv.FormatInt(s.c.account().ID, 10)
+		payload, seen := rendered[key]
+		if !seen {
+			p, ok := h.render.event(ctx, s.c.account(), s.stream, ev)
+			if ok {
+				payload = &p
+			}
+			rendered[key] = payload
+		}
+		if payload != nil {
+			s.c.send(message{stream: s.stream.ids(), event: ev.Name, payload: *payload})
+		}
+	}
+}
