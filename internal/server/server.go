@@ -21,9 +21,11 @@ import (
 	"github.com/tuskhq/tusk/internal/mastoapi"
 	"github.com/tuskhq/tusk/internal/metrics"
 	"github.com/tuskhq/tusk/internal/oauth"
+	"github.com/tuskhq/tusk/internal/pubsub"
 	"github.com/tuskhq/tusk/internal/push"
 	"github.com/tuskhq/tusk/internal/social"
 	"github.com/tuskhq/tusk/internal/store"
+	"github.com/tuskhq/tusk/internal/streaming"
 	"github.com/tuskhq/tusk/internal/web"
 	"github.com/tuskhq/tusk/internal/websession"
 )
@@ -43,6 +45,9 @@ type Server struct {
 	Push     *push.Service
 	mux      *http.ServeMux
 	handler  http.Handler
+
+	Bus       pubsub.Bus        // live events between the domain and the streaming API: streaming.go
+	Streaming *streaming.Server // the streaming API of this process
 }
 
 // Open connects to the database, applies pending migrations and wires every part.
@@ -94,6 +99,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s.Social = &social.Service{Store: st, Config: cfg, Log: log, Push: s.Push}
 	s.Accounts = &accounts.Service{Store: st, Config: cfg}
 	s.OAuth = &oauth.Service{Store: st, Config: cfg, Accounts: s.Accounts, Log: log, VAPID: s.Push}
+	s.wireBus()
 	reg := jobs.NewRegistry()
 	s.registerWorkers(reg)
 	s.wireConsole(reg)
@@ -108,6 +114,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	mux := http.NewServeMux()
 	s.OAuth.Routes(mux)
 	mastoapi.New(s.Social, st, cfg, log).Routes(mux)
+	s.streamingRoutes(mux)
 	s.consoleRoutes(mux)
 	(&authpages.Pages{Accounts: s.Accounts, Sessions: s.Sessions, Config: cfg, Log: log}).Routes(mux)
 	web.New(st, cfg, log).Routes(mux)
@@ -126,7 +133,7 @@ func (s *Server) Route(r *http.Request) string {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close releases the database.
-func (s *Server) Close() error { return s.Store.Close() }
+func (s *Server) Close() error { return errors.Join(s.closeBus(), s.Store.Close()) }
 
 // Serve answers HTTP on ln until ctx ends, then drains requests for up to 10 seconds.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
