@@ -7,7 +7,7 @@ package metrics
 import (
 	"bufio"
 	"database/sql"
-	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
@@ -180,18 +180,26 @@ func (r *recorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
-func (r *recorder) Flush() {
-	if f, ok := r.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
+func (r *recorder) Flush() { _ = r.FlushError() }
+
+// FlushError flushes through wrappers that only Unwrap (server-sent events need it).
+func (r *recorder) FlushError() error {
+	return http.NewResponseController(r.ResponseWriter).Flush()
+}
+
+// SetWriteDeadline lets a streaming response bound each write.
+func (r *recorder) SetWriteDeadline(t time.Time) error {
+	return http.NewResponseController(r.ResponseWriter).SetWriteDeadline(t)
 }
 
 func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	if h, ok := r.ResponseWriter.(http.Hijacker); ok {
-		r.status, r.wroteHeader = http.StatusSwitchingProtocols, true
-		return h.Hijack()
+	// The ResponseController reaches the connection through wrappers that only Unwrap.
+	conn, rw, err := http.NewResponseController(r.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, fmt.Errorf("metrics: the connection cannot be hijacked: %w", err)
 	}
-	return nil, nil, errors.New("metrics: the connection cannot be hijacked")
+	r.status, r.wroteHeader = http.StatusSwitchingProtocols, true
+	return conn, rw, nil
 }
 
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -3,6 +3,7 @@ package streaming
 import (
 	"context"
 	"encoding/json"
+	"hash/fnv"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -36,7 +37,7 @@ type hub struct {
 
 	mu       sync.Mutex
 	channels map[string]*channelSubs
-	queue    chan delivery
+	queues   []chan delivery // one per worker; a channel always goes to the same one
 }
 
 type channelSubs struct {
@@ -44,14 +45,18 @@ type channelSubs struct {
 	subs        map[*subscription]struct{}
 }
 
-// queueSize bounds the events waiting for a render worker; beyond it events are dropped
-// (and logged) rather than blocking the bus's delivery path.
-const queueSize = 4096
+// queueSize bounds the events waiting for each render worker; beyond it events are
+// dropped (and logged) rather than blocking the bus's delivery path.
+const queueSize = 1024
 
+// newHub starts the render workers. Each bus channel is rendered by one worker, so its
+// events reach subscribers in publish order (an update before its delete).
 func newHub(bus pubsub.Bus, r *renderer, log *slog.Logger, workers int) *hub {
-	h := &hub{bus: bus, render: r, log: log, channels: map[string]*channelSubs{}, queue: make(chan delivery, queueSize)}
+	h := &hub{bus: bus, render: r, log: log, channels: map[string]*channelSubs{}}
 	for range workers {
-		go h.work()
+		q := make(chan delivery, queueSize)
+		h.queues = append(h.queues, q)
+		go h.work(q)
 	}
 	return h
 }
@@ -100,8 +105,10 @@ func (h *hub) remove(sub *subscription) {
 
 // enqueue runs on the bus's delivery path and must not block.
 func (h *hub) enqueue(channel string, payload []byte) {
+	f := fnv.New32a()
+	_, _ = f.Write([]byte(channel))
 	select {
-	case h.queue <- delivery{channel, payload}:
+	case h.queues[f.Sum32()%uint32(len(h.queues))] <- delivery{channel, payload}:
 	default:
 		h.log.Warn("streaming: event dropped, render queue full", "channel", channel)
 	}
@@ -124,8 +131,8 @@ func (h *hub) subscribers(channel string) []*subscription {
 // renderTimeout bounds the work one event may cost.
 const renderTimeout = 30 * time.Second
 
-func (h *hub) work() {
-	for d := range h.queue {
+func (h *hub) work(queue chan delivery) {
+	for d := range queue {
 		var ev social.Event
 		if err := json.Unmarshal(d.payload, &ev); err != nil {
 			h.log.Warn("streaming: malformed event", "channel", d.channel, "err", err)

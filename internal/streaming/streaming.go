@@ -212,19 +212,27 @@ func (s *Server) sweep() {
 	t := time.NewTicker(s.opts.Sweep)
 	defer t.Stop()
 	for range t.C {
-		byToken := map[int64][]*client{}
 		s.mu.Lock()
 		if len(s.live) == 0 {
 			s.sweeping = false
 			s.mu.Unlock()
 			return
 		}
-		for c := range s.live {
-			byToken[c.auth.Token.ID] = append(byToken[c.auth.Token.ID], c)
-		}
 		s.mu.Unlock()
-		s.endStale(byToken)
+		s.SweepNow()
 	}
+}
+
+// SweepNow re-checks every open connection's token at once and closes those that may no
+// longer read (the periodic sweep's work; tests and admin paths call it directly).
+func (s *Server) SweepNow() {
+	byToken := map[int64][]*client{}
+	s.mu.Lock()
+	for c := range s.live {
+		byToken[c.auth.Token.ID] = append(byToken[c.auth.Token.ID], c)
+	}
+	s.mu.Unlock()
+	s.endStale(byToken)
 }
 
 // sweepBatch bounds the ids asked about in one query.
