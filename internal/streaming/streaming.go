@@ -258,3 +258,14 @@ func (s *Server) endStale(byToken map[int64][]*client) {
 		ids = ids[n:]
 	}
 }
+
+// Subscriptions reports how many streams of this process listen on a bus channel (for
+// metrics, and for tests that wait until a client is subscribed).
+func (s *Server) Subscriptions(channel string) int {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	if cs := s.hub.channels[channel]; cs != nil {
+		return len(cs.subs)
+	}
+	return 0
+}
