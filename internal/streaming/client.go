@@ -26,6 +26,7 @@ const (
 	endSession = "session ended"
 	endSlow    = "client too slow"
 	endServer  = "server shutting down"
+	endDead    = "no answer to ping"
 )
 
 // client is one open connection: who it is, its subscriptions and its outbox. The hub

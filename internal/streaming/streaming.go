@@ -219,36 +219,37 @@ func (s *Server) sweep() {
 			return
 		}
 		s.mu.Unlock()
-		s.SweepNow()
+		if err := s.SweepNow(context.Background()); err != nil {
+			s.log.Warn("streaming: session sweep", "err", err)
+		}
 	}
 }
 
 // SweepNow re-checks every open connection's token at once and closes those that may no
 // longer read (the periodic sweep's work; tests and admin paths call it directly).
-func (s *Server) SweepNow() {
+func (s *Server) SweepNow(ctx context.Context) error {
 	byToken := map[int64][]*client{}
 	s.mu.Lock()
 	for c := range s.live {
 		byToken[c.auth.Token.ID] = append(byToken[c.auth.Token.ID], c)
 	}
 	s.mu.Unlock()
-	s.endStale(byToken)
+	return s.endStale(ctx, byToken)
 }
 
 // sweepBatch bounds the ids asked about in one query.
 const sweepBatch = 500
 
-func (s *Server) endStale(byToken map[int64][]*client) {
+func (s *Server) endStale(ctx context.Context, byToken map[int64][]*client) error {
 	ids := make([]int64, 0, len(byToken))
 	for tid := range byToken {
 		ids = append(ids, tid)
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), sweepBatch)
-		ended, err := s.social.EndedSessions(context.Background(), ids[:n])
+		ended, err := s.social.EndedSessions(ctx, ids[:n])
 		if err != nil {
-			s.log.Warn("streaming: session sweep", "err", err)
-			return
+			return err
 		}
 		for _, tid := range ended {
 			for _, c := range byToken[tid] {
@@ -257,6 +258,7 @@ func (s *Server) endStale(byToken map[int64][]*client) {
 		}
 		ids = ids[n:]
 	}
+	return nil
 }
 
 // Subscriptions reports how many streams of this process listen on a bus channel (for

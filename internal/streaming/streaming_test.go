@@ -3,17 +3,23 @@ package streaming_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
+	"github.com/tuskhq/tusk/internal/mastoapi/entity"
 	"github.com/tuskhq/tusk/internal/server/servertest"
 	"github.com/tuskhq/tusk/internal/social"
+	"github.com/tuskhq/tusk/internal/streaming"
 )
 
 func TestHealth(t *testing.T) {
@@ -410,10 +416,43 @@ func TestEndedSessionsCloseStreams(t *testing.T) {
 		if err := in.Store.Writer().UpdateUser(ctx, disabled.User); err != nil {
 			t.Fatal(err)
 		}
-		in.Streaming.SweepNow()
+		if err := in.Streaming.SweepNow(ctx); err != nil {
+			t.Fatal(err)
+		}
 		disabledWS.ended(t)
 		disabledSSE.ended(t)
 
 		bystanderWS.subscribe(t, map[string]any{"stream": "public"}) // still open and served
+	})
+}
+
+func TestUnansweredPingsDropTheConnection(t *testing.T) {
+	engines(t, func(t *testing.T, in *servertest.Instance) {
+		bob := in.NewMember(t, "bob")
+		srv := streaming.New(in.Social, in.OAuth, in.Bus, entity.Renderer{Config: in.Config}, slog.New(slog.NewTextHandler(io.Discard, nil)),
+			streaming.Options{Ping: 50 * time.Millisecond})
+		mux := http.NewServeMux()
+		srv.Routes(mux)
+		hs := httptest.NewServer(in.OAuth.Authenticate(mux))
+		t.Cleanup(hs.Close)
+		ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+		defer cancel()
+		conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(hs.URL, "http")+"/api/v1/streaming?stream=user&access_token="+bob.Token, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.CloseNow()
+		channel := social.UserChannel(bob.Account.ID)
+		for deadline := time.Now().Add(waitFor); srv.Subscriptions(channel) == 0; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the server never subscribed the connection")
+			}
+		}
+		// The client never reads, so it never answers a ping.
+		for deadline := time.Now().Add(waitFor); srv.Subscriptions(channel) > 0; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("a connection that does not answer pings is still open")
+			}
+		}
 	})
 }

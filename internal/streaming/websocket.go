@@ -139,6 +139,10 @@ func (s *Server) writeWebSocket(ctx context.Context, conn *websocket.Conn, c *cl
 				go s.ping(ctx, conn, c, &pinging)
 			}
 		case <-c.done:
+			if c.endReason() == endDead {
+				_ = conn.CloseNow() // a closing handshake would wait for a peer who is gone
+				return
+			}
 			_ = conn.Close(closeStatus(c.endReason()), c.endReason())
 			return
 		case <-ctx.Done():
@@ -155,7 +159,7 @@ func (s *Server) ping(ctx context.Context, conn *websocket.Conn, c *client, ping
 	pctx, cancel := context.WithTimeout(ctx, s.opts.Ping)
 	defer cancel()
 	if err := conn.Ping(pctx); err != nil {
-		c.end(endServer)
+		c.end(endDead)
 	}
 }
 
