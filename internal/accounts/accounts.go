@@ -46,6 +46,8 @@ type Service struct {
 	PasswordCost int
 	// Mail queues confirmation, reset and notice mails; nil sends none (tests).
 	Mail *mail.Outbox
+	// Sessions closes the live streams of revoked tokens; nil closes none.
+	Sessions interface{ EndSessions(tokenID, accountID int64) }
 }
 
 // CreateParams describe a new local account and its login.
@@ -205,11 +207,11 @@ func (s *Service) SetPassword(ctx context.Context, userID int64, password string
 	if err != nil {
 		return err
 	}
-	return s.Store.Tx(ctx, func(q store.Q) error { return setPasswordHash(ctx, q, userID, hash) })
+	return s.Store.Tx(ctx, func(q store.Q) error { return s.setPasswordHash(ctx, q, userID, hash) })
 }
 
 // setPasswordHash stores a new password hash and revokes the user's tokens, in q's transaction.
-func setPasswordHash(ctx context.Context, q store.Q, userID int64, hash string) error {
+func (s *Service) setPasswordHash(ctx context.Context, q store.Q, userID int64, hash string) error {
 	u, err := q.UserByID(ctx, userID)
 	if err != nil {
 		return fmt.Errorf("accounts: set password: %w", err)
@@ -217,6 +219,9 @@ func setPasswordHash(ctx context.Context, q store.Q, userID int64, hash string) 
 	u.PasswordHash = hash
 	if err := q.UpdateUser(ctx, u); err != nil {
 		return fmt.Errorf("accounts: set password: %w", err)
+	}
+	if s.Sessions != nil {
+		q.AfterCommit(func() { s.Sessions.EndSessions(0, u.AccountID) })
 	}
 	return q.RevokeUserTokens(ctx, userID)
 }

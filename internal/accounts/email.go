@@ -211,7 +211,7 @@ func (s *Service) ResetPassword(ctx context.Context, secret, password string) er
 		if !strings.EqualFold(u.Email, t.Email) {
 			return ErrTokenInvalid
 		}
-		if err := setPasswordHash(ctx, q, u.ID, hash); err != nil {
+		if err := s.setPasswordHash(ctx, q, u.ID, hash); err != nil {
 			return err
 		}
 		return q.ExpireUserTokens(ctx, u.ID, TokenPasswordReset, time.Now())

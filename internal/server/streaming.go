@@ -16,6 +16,7 @@ func (s *Server) wireBus() {
 	}
 	s.Social.Bus = s.Bus
 	s.OAuth.Sessions = s.Social
+	s.Accounts.Sessions = s.Social
 }
 
 // streamingRoutes serves the streaming API from this process, behind the same

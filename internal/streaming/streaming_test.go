@@ -422,6 +422,15 @@ func TestEndedSessionsCloseStreams(t *testing.T) {
 		disabledWS.ended(t)
 		disabledSSE.ended(t)
 
+		// A new password revokes every token, and so ends their streams at once.
+		changed := in.NewMember(t, "changed")
+		changedWS := dialWS(t, in, changed.Token, "stream=user")
+		changedWS.subscribe(t, map[string]any{"stream": "public"})
+		if err := in.Accounts.SetPassword(ctx, changed.User.ID, "another long passphrase"); err != nil {
+			t.Fatal(err)
+		}
+		changedWS.ended(t)
+
 		bystanderWS.subscribe(t, map[string]any{"stream": "public"}) // still open and served
 	})
 }
