@@ -46,8 +46,14 @@ type Service struct {
 	PasswordCost int
 	// Mail queues confirmation, reset and notice mails; nil sends none (tests).
 	Mail *mail.Outbox
+
 	// Sessions closes the live streams of revoked tokens; nil closes none.
-	Sessions interface{ EndSessions(tokenID, accountID int64) }
+	Sessions SessionEnder
+}
+
+// SessionEnder closes the live streams of a token or of every token of an account.
+type SessionEnder interface {
+	EndSessions(tokenID, accountID int64)
 }
 
 // CreateParams describe a new local account and its login.
