@@ -34,7 +34,7 @@ const (
 // is disconnected, so one reader who stopped reading costs nobody else anything.
 type client struct {
 	auth *oauth.Auth
-	out  chan message
+	out  chan *message // pointers: a queued slot costs 8 bytes, not the message
 	done chan struct{}
 
 	mu     sync.Mutex
@@ -44,13 +44,13 @@ type client struct {
 }
 
 func newClient(auth *oauth.Auth, buffer int) *client {
-	return &client{auth: auth, out: make(chan message, buffer), done: make(chan struct{}), subs: map[string]*subscription{}}
+	return &client{auth: auth, out: make(chan *message, buffer), done: make(chan struct{}), subs: map[string]*subscription{}}
 }
 
 func (c *client) account() *model.Account { return c.auth.Account }
 
 // send queues m, or ends the connection when its outbox is full.
-func (c *client) send(m message) {
+func (c *client) send(m *message) {
 	select {
 	case <-c.done:
 	case c.out <- m:

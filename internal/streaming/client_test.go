@@ -14,7 +14,7 @@ func TestSlowClientIsDisconnectedWithoutWaiting(t *testing.T) {
 	c := newClient(&oauth.Auth{Token: &model.Token{ID: 1}, Account: &model.Account{ID: 2}}, 2)
 	start := time.Now()
 	for range 3 {
-		c.send(message{event: "update"})
+		c.send(&message{event: "update"})
 	}
 	if time.Since(start) > time.Second {
 		t.Error("send waited for the client")
@@ -27,7 +27,7 @@ func TestSlowClientIsDisconnectedWithoutWaiting(t *testing.T) {
 	if r := c.endReason(); r != endSlow {
 		t.Errorf("reason = %q; want %q", r, endSlow)
 	}
-	c.send(message{event: "update"}) // after the end: dropped, no panic
+	c.send(&message{event: "update"}) // after the end: dropped, no panic
 }
 
 func TestHubDropsRatherThanBlockingTheBus(t *testing.T) {

@@ -167,7 +167,7 @@ func (h *hub) deliver(ctx context.Context, ev social.Event, subs []*subscription
 			rendered[key] = payload
 		}
 		if payload != nil {
-			s.c.send(message{stream: s.stream.ids(), event: ev.Name, payload: *payload})
+			s.c.send(&message{stream: s.stream.ids(), event: ev.Name, payload: *payload})
 		}
 	}
 }

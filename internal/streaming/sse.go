@@ -73,7 +73,7 @@ func (s *Server) streamSSE(w http.ResponseWriter, r *http.Request, c *client) {
 }
 
 // sseFrame is one event; a payload's newlines (none in JSON) would each need a data line.
-func sseFrame(m message) string {
+func sseFrame(m *message) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "event: %s\n", m.event)
 	for _, line := range strings.Split(m.payload, "\n") {

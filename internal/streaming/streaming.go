@@ -24,7 +24,7 @@ import (
 type Options struct {
 	Ping      time.Duration // WebSocket ping interval (30 s); a ping unanswered by the next one drops the connection
 	Heartbeat time.Duration // SSE ":thump" interval (15 s)
-	Buffer    int           // events queued per connection before it counts as too slow (256)
+	Buffer    int           // events queued per connection before it counts as too slow (128)
 	Sweep     time.Duration // how often live tokens are re-checked (10 s), for changes no bus event announced
 	Workers   int           // render workers (4)
 }
@@ -37,7 +37,7 @@ func (o *Options) defaults() {
 		o.Heartbeat = 15 * time.Second
 	}
 	if o.Buffer <= 0 {
-		o.Buffer = 256
+		o.Buffer = 128
 	}
 	if o.Sweep <= 0 {
 		o.Sweep = 10 * time.Second

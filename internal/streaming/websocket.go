@@ -92,7 +92,7 @@ func (s *Server) readWebSocket(ctx context.Context, conn *websocket.Conn, c *cli
 		}
 		var req request
 		if json.Unmarshal(data, &req) != nil {
-			c.send(message{error: &errorFrame{Error: "Malformed request", Status: http.StatusBadRequest}})
+			c.send(&message{error: &errorFrame{Error: "Malformed request", Status: http.StatusBadRequest}})
 			continue
 		}
 		s.handleRequest(ctx, c, req)
@@ -101,17 +101,17 @@ func (s *Server) readWebSocket(ctx context.Context, conn *websocket.Conn, c *cli
 
 func (s *Server) handleRequest(ctx context.Context, c *client, req request) {
 	if req.Type != "subscribe" && req.Type != "unsubscribe" {
-		c.send(message{error: &errorFrame{Error: "Unknown message type", Status: http.StatusBadRequest}})
+		c.send(&message{error: &errorFrame{Error: "Unknown message type", Status: http.StatusBadRequest}})
 		return
 	}
 	st, err := s.resolve(ctx, c.auth, req.Stream, req.Tag, req.listID())
 	if err != nil {
 		var he *httpx.Error
 		if errors.As(err, &he) {
-			c.send(message{error: &errorFrame{Error: he.Msg, Status: he.Code}})
+			c.send(&message{error: &errorFrame{Error: he.Msg, Status: he.Code}})
 		} else {
 			s.log.Warn("streaming: subscribe", "err", err)
-			c.send(message{error: &errorFrame{Error: "Internal error", Status: http.StatusInternalServerError}})
+			c.send(&message{error: &errorFrame{Error: "Internal error", Status: http.StatusInternalServerError}})
 		}
 		return
 	}
@@ -163,7 +163,7 @@ func (s *Server) ping(ctx context.Context, conn *websocket.Conn, c *client, ping
 	}
 }
 
-func writeFrame(ctx context.Context, conn *websocket.Conn, m message) error {
+func writeFrame(ctx context.Context, conn *websocket.Conn, m *message) error {
 	var v any = frame{Stream: m.stream, Event: m.event, Payload: m.payload}
 	if m.error != nil {
 		v = m.error
