@@ -61,16 +61,18 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	if protocol != "" {
 		opts.Subprotocols = []string{protocol}
 	}
-	conn, err := websocket.Accept(w, r, opts)
-	if err != nil {
-		return // Accept has answered the client
-	}
-	conn.SetReadLimit(maxClientMessage)
+	// Subscribed before the handshake completes, so that a client who sees the socket
+	// open misses nothing published after.
 	c := s.open(auth)
 	defer s.close(c)
 	if initial != nil {
 		s.subscribe(c, *initial)
 	}
+	conn, err := websocket.Accept(w, r, opts)
+	if err != nil {
+		return // Accept has answered the client
+	}
+	conn.SetReadLimit(maxClientMessage)
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	go s.writeWebSocket(ctx, conn, c)
