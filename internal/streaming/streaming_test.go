@@ -16,9 +16,11 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/mastoapi/entity"
 	"github.com/tuskhq/tusk/internal/server/servertest"
 	"github.com/tuskhq/tusk/internal/social"
+	"github.com/tuskhq/tusk/internal/store"
 	"github.com/tuskhq/tusk/internal/streaming"
 )
 
@@ -464,4 +466,38 @@ func TestUnansweredPingsDropTheConnection(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestPlainHTTPOnTheWebSocketPathStreamsEvents(t *testing.T) {
+	engines(t, func(t *testing.T, in *servertest.Instance) {
+		alice := in.NewMember(t, "alice")
+		r := openSSE(t, in, alice.Token, "../streaming?stream=public:local")
+		id := post(t, alice, map[string]any{"status": "plain"})
+		if got := statusID(t, r.expect(t, "update")); got != id {
+			t.Errorf("update of %s; want %s", got, id)
+		}
+	})
+}
+
+func TestInstanceAdvertisesTheStreamingURL(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ base, want string }{
+		{"", "ws://"},
+		{"https://streaming.example.test", "wss://streaming.example.test"},
+	} {
+		in := servertest.Start(t, store.SQLite, func(c *config.Config) { c.StreamingBaseURL = tt.base })
+		want := tt.want
+		if tt.base == "" {
+			want += strings.TrimPrefix(in.URL, "http://")
+		}
+		var v2 struct {
+			Configuration struct{ URLs struct{ Streaming string } }
+		}
+		in.Do(t, "", "GET", "/api/v2/instance", nil).JSON(t, &v2)
+		var v1 struct{ URLs map[string]string }
+		in.Do(t, "", "GET", "/api/v1/instance", nil).JSON(t, &v1)
+		if v2.Configuration.URLs.Streaming != want || v1.URLs["streaming_api"] != want {
+			t.Errorf("base %q: v2 %q, v1 %q; want %q", tt.base, v2.Configuration.URLs.Streaming, v1.URLs["streaming_api"], want)
+		}
+	}
 }
