@@ -272,4 +272,3 @@ func TestProcReadings(t *testing.T) {
 		t.Error("reading a process that does not exist succeeded")
 	}
 }
-
