@@ -168,7 +168,7 @@ func measureStreaming(ctx context.Context, t target, tokens []string, o Streamin
 	}
 	o.logf("opened %d streams, %d failed (%s)", r.Opened, r.FailedToOpen, since(start))
 	if r.Opened == 0 {
-		return nil, fmt.Errorf("bench: no stream opened: %w", f.firstErr)
+		return nil, fmt.Errorf("no stream opened; the first failure: %w", f.firstErr)
 	}
 	if err := measureIdle(ctx, t, f, before, o, r); err != nil {
 		return nil, err
