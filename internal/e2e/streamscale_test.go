@@ -37,11 +37,11 @@ func TestStreamingAcrossTwoProcesses(t *testing.T) {
 	env := append(os.Environ(), "DATABASE_URL="+storetest.PostgresURL(t), "REDIS_URL=redis://"+e2eRedis+"/0",
 		"REDIS_NAMESPACE=e2e"+fmt.Sprint(time.Now().UnixNano()), "LOCAL_DOMAIN=tusk.test", "LOCAL_HTTPS=false",
 		"TUSK_RATE_LIMITS=false", "LOG_LEVEL=warn")
-	binary := buildBinary(t)
-	tusk(t, binary, env, "migrate")
-	tusk(t, binary, env, "admin", "accounts", "create", "alice", "--email", "alice@example.com", "--password", password, "--confirmed", "--approve")
-	first, second := startProcess(t, binary, env), startProcess(t, binary, env)
-	if status := statusOf(http.Get(second + "/api/v1/streaming/health")); status != "200 OK" {
+	binary := buildTuskBinary(t)
+	runTusk(t, binary, env, "migrate")
+	runTusk(t, binary, env, "admin", "accounts", "create", "alice", "--email", "alice@example.com", "--password", password, "--confirmed", "--approve")
+	first, second := startTuskProcess(t, binary, env), startTuskProcess(t, binary, env)
+	if status := statusLine(http.Get(second + "/api/v1/streaming/health")); status != "200 OK" {
 		t.Skipf("this binary does not serve the streaming API yet (GET /api/v1/streaming/health: %s)", status)
 	}
 
@@ -95,7 +95,7 @@ func awaitUpdateFromOtherProcess(t *testing.T, ctx context.Context, poster *mast
 	}
 }
 
-func buildBinary(t *testing.T) string {
+func buildTuskBinary(t *testing.T) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "tusk")
 	if msg, err := exec.Command("go", "build", "-o", out, "github.com/tuskhq/tusk/cmd/tusk").CombinedOutput(); err != nil {
@@ -104,8 +104,8 @@ func buildBinary(t *testing.T) string {
 	return out
 }
 
-// tusk runs one command of the binary to completion.
-func tusk(t *testing.T, binary string, env []string, args ...string) {
+// runTusk runs one command of the binary to completion.
+func runTusk(t *testing.T, binary string, env []string, args ...string) {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Env = append(env, "TUSK_DATA_DIR="+t.TempDir())
@@ -114,8 +114,8 @@ func tusk(t *testing.T, binary string, env []string, args ...string) {
 	}
 }
 
-// startProcess runs "tusk serve" on a free port until the test ends and returns its URL.
-func startProcess(t *testing.T, binary string, env []string) string {
+// startTuskProcess runs "tusk serve" on a free port until the test ends and returns its URL.
+func startTuskProcess(t *testing.T, binary string, env []string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -158,7 +158,7 @@ func startProcess(t *testing.T, binary string, env []string) string {
 	return ""
 }
 
-func statusOf(resp *http.Response, err error) string {
+func statusLine(resp *http.Response, err error) string {
 	if err != nil {
 		return err.Error()
 	}

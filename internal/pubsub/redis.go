@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,18 +20,18 @@ import (
 )
 
 const (
-	// healthInterval is how long the subscriber connection may stay silent before it is
+	// redisHealthInterval is how long the subscriber connection may stay silent before it is
 	// pinged; a ping unanswered for another interval means the connection is dead.
-	healthInterval = 15 * time.Second
-	// maxBackoff caps the wait between attempts to reach Redis while it is down.
-	maxBackoff = 5 * time.Second
-	// queueSize bounds the messages read from Redis but not yet handed to local
+	redisHealthInterval = 15 * time.Second
+	// redisMaxBackoff caps the wait between attempts to reach Redis while it is down.
+	redisMaxBackoff = 5 * time.Second
+	// redisQueueSize bounds the messages read from Redis but not yet handed to local
 	// subscribers. When it is full the reader drops messages rather than stop reading:
 	// a stalled reader makes Redis disconnect it (client-output-buffer-limit pubsub),
 	// which would lose every channel's messages instead of the excess.
-	queueSize = 8192
-	// batchSize bounds the channels named in one SUBSCRIBE or UNSUBSCRIBE command.
-	batchSize = 1000
+	redisQueueSize = 8192
+	// redisBatchSize bounds the channels named in one SUBSCRIBE or UNSUBSCRIBE command.
+	redisBatchSize = 1000
 )
 
 // Open returns the bus cfg configures across processes: Redis when REDIS_URL (or
@@ -74,9 +75,9 @@ type Redis struct {
 	log    *slog.Logger
 
 	mu      sync.Mutex
-	subs    map[string]map[*subscriber]struct{} // local subscribers by channel (without prefix)
-	changed map[string]struct{}                 // channels whose Redis subscription may be out of date
-	wake    chan struct{}                       // tells the subscription manager to look at changed
+	subs    map[string]map[*redisSubscriber]struct{} // local subscribers by channel (without prefix)
+	changed map[string]struct{}                      // channels whose Redis subscription may be out of date
+	wake    chan struct{}                            // tells the subscription manager to look at changed
 
 	psMu       sync.Mutex
 	ps         *redis.PubSub
@@ -84,7 +85,7 @@ type Redis struct {
 
 	queue   chan *redis.Message // read from Redis, waiting for local delivery
 	dropped atomic.Int64
-	health  time.Duration // healthInterval; shorter in tests
+	health  time.Duration // redisHealthInterval; shorter in tests
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -92,19 +93,19 @@ type Redis struct {
 	closed sync.Once
 }
 
-type subscriber struct{ fn func(payload []byte) }
+type redisSubscriber struct{ fn func(payload []byte) }
 
 // NewRedis starts a bus on client; namespace, when set, prefixes every channel name.
 // Close closes client.
 func NewRedis(client *redis.Client, namespace string, log *slog.Logger) *Redis {
-	return newRedis(client, namespace, log, healthInterval)
+	return newRedis(client, namespace, log, redisHealthInterval)
 }
 
 func newRedis(client *redis.Client, namespace string, log *slog.Logger, health time.Duration) *Redis {
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &Redis{client: client, log: log, ctx: ctx, cancel: cancel, health: health,
-		subs: map[string]map[*subscriber]struct{}{}, changed: map[string]struct{}{}, wake: make(chan struct{}, 1),
-		ps: client.Subscribe(ctx), subscribed: map[string]struct{}{}, queue: make(chan *redis.Message, queueSize)}
+		subs: map[string]map[*redisSubscriber]struct{}{}, changed: map[string]struct{}{}, wake: make(chan struct{}, 1),
+		ps: client.Subscribe(ctx), subscribed: map[string]struct{}{}, queue: make(chan *redis.Message, redisQueueSize)}
 	if namespace != "" {
 		b.prefix = namespace + ":"
 	}
@@ -128,11 +129,11 @@ func (b *Redis) Publish(ctx context.Context, channel string, payload []byte) err
 // first local subscriber; payloads published before it is in place are not seen.
 // fn must not block, nor modify payload (every subscriber gets the same slice).
 func (b *Redis) Subscribe(channel string, fn func(payload []byte)) (unsubscribe func()) {
-	s := &subscriber{fn: fn}
+	s := &redisSubscriber{fn: fn}
 	b.mu.Lock()
 	set := b.subs[channel]
 	if set == nil {
-		set = map[*subscriber]struct{}{}
+		set = map[*redisSubscriber]struct{}{}
 		b.subs[channel] = set
 		b.markChanged(channel)
 	}
@@ -142,7 +143,7 @@ func (b *Redis) Subscribe(channel string, fn func(payload []byte)) (unsubscribe 
 	return func() { once.Do(func() { b.unsubscribe(channel, s) }) }
 }
 
-func (b *Redis) unsubscribe(channel string, s *subscriber) {
+func (b *Redis) unsubscribe(channel string, s *redisSubscriber) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	set := b.subs[channel]
@@ -218,7 +219,7 @@ func (b *Redis) takeChanges() (add, remove []string) {
 // remembers the channels even when sending fails and resubscribes them when it
 // reconnects, so a failure here only needs logging. b.psMu must be held.
 func (b *Redis) apply(verb string, channels []string, send func(context.Context, ...string) error) {
-	for batch := range slices.Chunk(channels, batchSize) {
+	for batch := range slices.Chunk(channels, redisBatchSize) {
 		if err := send(b.ctx, batch...); err != nil && b.ctx.Err() == nil {
 			b.log.Warn("pubsub: redis "+verb+" failed; it is retried on reconnection", "channels", len(batch), "err", err)
 		}
@@ -250,10 +251,10 @@ func (b *Redis) read() {
 			b.enqueue(msg)
 		case b.ctx.Err() != nil:
 			return
-		case isTimeout(err) && !pinged:
+		case isNetTimeout(err) && !pinged:
 			pinged = true
 			_ = ps.Ping(b.ctx) // the answer arrives as a message; a failed write reconnects
-		case isTimeout(err):
+		case isNetTimeout(err):
 			b.log.Warn("pubsub: redis subscriber connection stopped answering; reconnecting")
 			b.replacePubSub()
 			pinged = false
@@ -262,7 +263,7 @@ func (b *Redis) read() {
 			if failures == 1 {
 				b.log.Warn("pubsub: redis subscriber connection lost; reconnecting", "err", err)
 			}
-			b.sleep(backoff(failures))
+			b.sleep(redisBackoff(failures))
 		}
 	}
 }
@@ -282,7 +283,7 @@ func (b *Redis) replacePubSub() {
 	_ = b.ps.Close()
 	b.ps = b.client.Subscribe(b.ctx)
 	channels := slices.Collect(maps.Keys(b.subscribed))
-	for batch := range slices.Chunk(channels, batchSize) {
+	for batch := range slices.Chunk(channels, redisBatchSize) {
 		_ = b.ps.Subscribe(b.ctx, batch...) // remembered and resent on reconnection when it fails
 	}
 }
@@ -308,7 +309,10 @@ func (b *Redis) dispatch() {
 	defer b.wg.Done()
 	var fns []func([]byte)
 	for m := range b.queue {
-		channel := m.Channel[len(b.prefix):]
+		channel, ok := strings.CutPrefix(m.Channel, b.prefix)
+		if !ok {
+			continue // not one of ours; only prefixed channels are subscribed
+		}
 		fns = fns[:0]
 		b.mu.Lock()
 		for s := range b.subs[channel] {
@@ -329,13 +333,13 @@ func (b *Redis) sleep(d time.Duration) {
 	}
 }
 
-// backoff doubles from 100 ms with each consecutive failure, up to maxBackoff.
-func backoff(failures int) time.Duration {
+// redisBackoff doubles from 100 ms with each consecutive failure, up to redisMaxBackoff.
+func redisBackoff(failures int) time.Duration {
 	d := 100 * time.Millisecond << min(failures-1, 10)
-	return min(d, maxBackoff)
+	return min(d, redisMaxBackoff)
 }
 
-func isTimeout(err error) bool {
+func isNetTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }

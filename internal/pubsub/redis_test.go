@@ -32,7 +32,7 @@ type testRedis struct {
 
 func newTestRedis(t *testing.T, namespace string) *testRedis {
 	t.Helper()
-	return newTestRedisVia(t, namespace, testRedisAddr, healthInterval)
+	return newTestRedisVia(t, namespace, testRedisAddr, redisHealthInterval)
 }
 
 // newTestRedisVia connects the bus through addr (a proxy) with the given health interval.
@@ -45,7 +45,7 @@ func newTestRedisVia(t *testing.T, namespace, addr string, health time.Duration)
 		admin.Close()
 		t.Skipf("no Redis on %s (%v): start one with redis-server --daemonize yes to run this test", testRedisAddr, err)
 	}
-	name := "tusk-test-" + randomHex()
+	name := "tusk-test-" + redisTestID()
 	bus := newRedis(redis.NewClient(&redis.Options{Addr: addr, ClientName: name}), namespace, slog.New(slog.DiscardHandler), health)
 	t.Cleanup(func() {
 		bus.Close()
@@ -54,7 +54,7 @@ func newTestRedisVia(t *testing.T, namespace, addr string, health time.Duration)
 	return &testRedis{bus: bus, admin: admin, namespace: namespace, name: name}
 }
 
-func randomHex() string {
+func redisTestID() string {
 	b := make([]byte, 6)
 	rand.Read(b)
 	return hex.EncodeToString(b)
@@ -74,16 +74,16 @@ func (r *testRedis) waitSubscribers(t *testing.T, channel string, n int64) {
 	t.Fatalf("Redis never counted %d subscriber(s) on %s", n, full)
 }
 
-// inbox collects what a subscriber receives.
-type inbox struct {
+// redisInbox collects what a subscriber receives.
+type redisInbox struct {
 	mu  sync.Mutex
 	got []string
 	new chan struct{}
 }
 
-func newInbox() *inbox { return &inbox{new: make(chan struct{}, 1)} }
+func newRedisInbox() *redisInbox { return &redisInbox{new: make(chan struct{}, 1)} }
 
-func (in *inbox) add(p []byte) {
+func (in *redisInbox) add(p []byte) {
 	in.mu.Lock()
 	in.got = append(in.got, string(p))
 	in.mu.Unlock()
@@ -93,14 +93,14 @@ func (in *inbox) add(p []byte) {
 	}
 }
 
-func (in *inbox) snapshot() []string {
+func (in *redisInbox) snapshot() []string {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	return append([]string(nil), in.got...)
 }
 
 // waitFor waits until the inbox holds n payloads and returns them.
-func (in *inbox) waitFor(t *testing.T, n int) []string {
+func (in *redisInbox) waitFor(t *testing.T, n int) []string {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -117,9 +117,9 @@ func (in *inbox) waitFor(t *testing.T, n int) []string {
 
 func TestRedisTwoProcessesExchangeMessages(t *testing.T) {
 	t.Parallel()
-	ns := "t" + randomHex()
+	ns := "t" + redisTestID()
 	a, b := newTestRedis(t, ns), newTestRedis(t, ns)
-	atA, atB, atB2 := newInbox(), newInbox(), newInbox()
+	atA, atB, atB2 := newRedisInbox(), newRedisInbox(), newRedisInbox()
 	a.bus.Subscribe("timeline:public", atA.add)
 	b.bus.Subscribe("timeline:public", atB.add)
 	b.bus.Subscribe("timeline:public", atB2.add)
@@ -133,7 +133,7 @@ func TestRedisTwoProcessesExchangeMessages(t *testing.T) {
 	if err := b.bus.Publish(ctx, "timeline:public", []byte("from b")); err != nil {
 		t.Fatal(err)
 	}
-	for name, in := range map[string]*inbox{"a": atA, "b": atB, "b's second": atB2} {
+	for name, in := range map[string]*redisInbox{"a": atA, "b": atB, "b's second": atB2} {
 		if got := in.waitFor(t, 2); strings.Join(got, ",") != "from a,from b" {
 			t.Errorf("%s received %q; want both payloads in publish order", name, got)
 		}
@@ -142,9 +142,9 @@ func TestRedisTwoProcessesExchangeMessages(t *testing.T) {
 
 func TestRedisUnsubscribeStopsTraffic(t *testing.T) {
 	t.Parallel()
-	ns := "t" + randomHex()
+	ns := "t" + redisTestID()
 	pub, sub := newTestRedis(t, ns), newTestRedis(t, ns)
-	in := newInbox()
+	in := newRedisInbox()
 	stop := sub.bus.Subscribe("timeline:hashtag:go", in.add)
 	sub.waitSubscribers(t, "timeline:hashtag:go", 1)
 	ctx := context.Background()
@@ -161,7 +161,7 @@ func TestRedisUnsubscribeStopsTraffic(t *testing.T) {
 		t.Fatalf("PUBLISH after unsubscribe reached %d subscriber(s), %v; want 0", n, err)
 	}
 	// A channel resubscribed after leaving works again.
-	again := newInbox()
+	again := newRedisInbox()
 	sub.bus.Subscribe("timeline:hashtag:go", again.add)
 	sub.waitSubscribers(t, "timeline:hashtag:go", 1)
 	pub.bus.Publish(ctx, "timeline:hashtag:go", []byte("three"))
@@ -175,9 +175,9 @@ func TestRedisUnsubscribeStopsTraffic(t *testing.T) {
 
 func TestRedisKeepsOrderPerChannel(t *testing.T) {
 	t.Parallel()
-	ns := "t" + randomHex()
+	ns := "t" + redisTestID()
 	pub, sub := newTestRedis(t, ns), newTestRedis(t, ns)
-	in := newInbox()
+	in := newRedisInbox()
 	sub.bus.Subscribe("timeline:user:1", in.add)
 	sub.waitSubscribers(t, "timeline:user:1", 1)
 	const n = 2000
@@ -195,9 +195,9 @@ func TestRedisKeepsOrderPerChannel(t *testing.T) {
 
 func TestRedisResubscribesAfterClientKill(t *testing.T) {
 	t.Parallel()
-	ns := "t" + randomHex()
+	ns := "t" + redisTestID()
 	pub, sub := newTestRedis(t, ns), newTestRedis(t, ns)
-	in := newInbox()
+	in := newRedisInbox()
 	sub.bus.Subscribe("timeline:public", in.add)
 	sub.bus.Subscribe("timeline:direct:7", func([]byte) {})
 	sub.waitSubscribers(t, "timeline:public", 1)
@@ -235,7 +235,7 @@ func (r *testRedis) pubsubClientID(t *testing.T) string {
 	}
 	for _, line := range strings.Split(list, "\n") {
 		fields := strings.Fields(line)
-		if !contains(fields, "name="+r.name) || !strings.Contains(line, " sub=") || contains(fields, "sub=0") {
+		if !hasField(fields, "name="+r.name) || !strings.Contains(line, " sub=") || hasField(fields, "sub=0") {
 			continue
 		}
 		for _, f := range fields {
@@ -247,7 +247,7 @@ func (r *testRedis) pubsubClientID(t *testing.T) string {
 	return ""
 }
 
-func contains(fields []string, want string) bool {
+func hasField(fields []string, want string) bool {
 	for _, f := range fields {
 		if f == want {
 			return true
@@ -258,12 +258,12 @@ func contains(fields []string, want string) bool {
 
 func TestRedisSlowSubscriberDoesNotStopTheReader(t *testing.T) {
 	t.Parallel()
-	ns := "t" + randomHex()
+	ns := "t" + redisTestID()
 	pub, sub := newTestRedis(t, ns), newTestRedis(t, ns)
 	release := make(chan struct{})
 	var once sync.Once
 	sub.bus.Subscribe("slow", func([]byte) { once.Do(func() { <-release }) })
-	fast := newInbox()
+	fast := newRedisInbox()
 	sub.bus.Subscribe("fast", fast.add)
 	sub.waitSubscribers(t, "slow", 1)
 	sub.waitSubscribers(t, "fast", 1)
@@ -272,7 +272,7 @@ func TestRedisSlowSubscriberDoesNotStopTheReader(t *testing.T) {
 	// connection and drops what no longer fits instead of waiting.
 	ctx := context.Background()
 	pipe := pub.admin.Pipeline()
-	for range queueSize + 500 {
+	for range redisQueueSize + 500 {
 		pipe.Publish(ctx, ns+":slow", "x")
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
@@ -300,7 +300,7 @@ func TestOpen(t *testing.T) {
 		t.Error("Open with an unreachable Redis succeeded")
 	}
 	newTestRedis(t, "t") // skips without a Redis
-	bus, err = Open(config.Config{Redis: config.RedisConfig{URL: "redis://" + testRedisAddr + "/0", Namespace: "t" + randomHex()}}, slog.New(slog.DiscardHandler))
+	bus, err = Open(config.Config{Redis: config.RedisConfig{URL: "redis://" + testRedisAddr + "/0", Namespace: "t" + redisTestID()}}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,10 +315,10 @@ func TestOpen(t *testing.T) {
 func TestRedisReplacesASilentConnection(t *testing.T) {
 	t.Parallel()
 	proxy := startSilencingProxy(t, testRedisAddr)
-	ns := "t" + randomHex()
+	ns := "t" + redisTestID()
 	pub := newTestRedis(t, ns)
 	sub := newTestRedisVia(t, ns, proxy.addr, 100*time.Millisecond)
-	in := newInbox()
+	in := newRedisInbox()
 	sub.bus.Subscribe("timeline:public", in.add)
 	sub.waitSubscribers(t, "timeline:public", 1)
 
