@@ -78,8 +78,9 @@ type StreamingResult struct {
 	RSSPerConnKB     float64          `json:"rss_per_connection_kb"`
 	RSSFor50kMB      float64          `json:"rss_for_50000_connections_mb"` // base + 50,000 × per connection
 	IdleSeconds      float64          `json:"idle_seconds"`
-	IdleCPU          float64          `json:"idle_cpu_cores"` // fraction of one core while idle
-	IdleCPUPerConnUs float64          `json:"idle_cpu_us_per_connection_second"`
+	BaseIdleCPU      float64          `json:"idle_cpu_cores_without_streams"`    // the server's background work
+	IdleCPU          float64          `json:"idle_cpu_cores"`                    // fraction of one core while idle
+	IdleCPUPerConnUs float64          `json:"idle_cpu_us_per_connection_second"` // beyond the background work
 	Posts            int              `json:"posts"`
 	Delivery         Latency          `json:"delivery"` // POST sent → update read, every stream × post
 	Missing          int              `json:"missing_deliveries"`
@@ -150,7 +151,7 @@ func measureStreaming(ctx context.Context, t target, tokens []string, o Streamin
 	}
 	r := &StreamingResult{Connections: o.Connections, SourceAddrs: len(addrs), UserStream: o.UserStream, Posts: o.Posts,
 		Targets: StreamingTargets{RSSFor50kMB: 1024, P99Ms: 250}}
-	before, err := sampleProc(t.pid)
+	before, err := idleBaseline(ctx, t, o, r)
 	if err != nil {
 		return nil, err
 	}
@@ -184,6 +185,28 @@ func measureStreaming(ctx context.Context, t target, tokens []string, o Streamin
 	return r, nil
 }
 
+// idleBaseline lets the fresh server settle, then measures its CPU with no stream for
+// a third of o.Idle (at most 10 s), what its background work costs anyway; it returns
+// the sample that opening streams is measured against.
+func idleBaseline(ctx context.Context, t target, o StreamingOptions, r *StreamingResult) (procSample, error) {
+	if err := sleepCtx(ctx, o.Settle); err != nil {
+		return procSample{}, err
+	}
+	from, err := sampleProc(t.pid)
+	if err != nil {
+		return procSample{}, err
+	}
+	if err := sleepCtx(ctx, min(o.Idle/3, 10*time.Second)); err != nil {
+		return procSample{}, err
+	}
+	to, err := sampleProc(t.pid)
+	if err != nil {
+		return procSample{}, err
+	}
+	r.BaseIdleCPU = cpuShare(from, to)
+	return to, nil
+}
+
 // measureIdle reads the memory the open streams hold and the CPU they cost idle.
 func measureIdle(ctx context.Context, t target, f *fleet, before procSample, o StreamingOptions, r *StreamingResult) error {
 	if err := sleepCtx(ctx, o.Settle); err != nil {
@@ -206,7 +229,7 @@ func measureIdle(ctx context.Context, t target, f *fleet, before procSample, o S
 	}
 	r.IdleSeconds = idleEnd.at.Sub(idleStart.at).Seconds()
 	r.IdleCPU = cpuShare(idleStart, idleEnd)
-	r.IdleCPUPerConnUs = r.IdleCPU * 1e6 / float64(r.Opened)
+	r.IdleCPUPerConnUs = max(0, r.IdleCPU-r.BaseIdleCPU) * 1e6 / float64(r.Opened)
 	return t.alive()
 }
 

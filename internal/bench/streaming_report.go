@@ -29,7 +29,8 @@ func (r *StreamingResult) WriteTable(w io.Writer) error {
 	fmt.Fprintf(tw, "server RSS before / with streams\t%.1f / %.1f MB\n", r.BaseRSSMB, r.RSSMB)
 	fmt.Fprintf(tw, "RSS per connection\t%.1f KB\n", r.RSSPerConnKB)
 	fmt.Fprintf(tw, "RSS at 50,000 connections (projected)\t%.0f MB\t≤ %.0f MB\t%s\n", r.RSSFor50kMB, t.RSSFor50kMB, verdict(r.RSSFor50kMB <= t.RSSFor50kMB))
-	fmt.Fprintf(tw, "idle CPU over %.0f s\t%.2f%% of a core\t%.2f µs/s per connection\n", r.IdleSeconds, 100*r.IdleCPU, r.IdleCPUPerConnUs)
+	fmt.Fprintf(tw, "idle CPU without / with streams\t%.2f%% / %.2f%% of a core\t%.2f µs/s per connection (over %.0f s)\n",
+		100*r.BaseIdleCPU, 100*r.IdleCPU, r.IdleCPUPerConnUs, r.IdleSeconds)
 	fmt.Fprintf(tw, "delivery p50 / p99 / max\t%.1f / %.1f / %.1f ms\tp99 ≤ %.0f ms\t%s\n",
 		r.Delivery.P50Ms, r.Delivery.P99Ms, r.Delivery.MaxMs, t.P99Ms, verdict(r.Delivery.P99Ms <= t.P99Ms && r.Missing == 0))
 	fmt.Fprintf(tw, "deliveries\t%d\t(%d missing)\n", r.Delivery.Requests, r.Missing)
