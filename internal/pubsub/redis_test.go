@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -397,4 +398,66 @@ func (p *silencingProxy) silence() {
 	for _, m := range p.mute {
 		m.Store(true)
 	}
+}
+
+func TestRedisResubscribesAfterARestart(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		t.Skip("redis-server is not installed: this test starts and restarts a Redis of its own")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	server := startRedisServer(t, addr)
+	ns := "t" + redisTestID()
+	sub := newTestRedisVia(t, ns, addr, redisHealthInterval)
+	pub := &testRedis{admin: redis.NewClient(&redis.Options{Addr: addr}), namespace: ns} // checks and publishes
+	t.Cleanup(func() { pub.admin.Close() })
+	in := newRedisInbox()
+	sub.bus.Subscribe("timeline:public", in.add)
+	pub.waitSubscribers(t, "timeline:public", 1)
+
+	server.stop(t)
+	startRedisServer(t, addr)
+	pub.waitSubscribers(t, "timeline:public", 1) // resubscribed on the new server
+	if err := pub.admin.Publish(context.Background(), ns+":timeline:public", "after the restart").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := in.waitFor(t, 1); got[0] != "after the restart" {
+		t.Errorf("received %q", got)
+	}
+}
+
+type redisServer struct{ cmd *exec.Cmd }
+
+// startRedisServer runs a throwaway redis-server on addr until the test ends.
+func startRedisServer(t *testing.T, addr string) *redisServer {
+	t.Helper()
+	host, port, _ := net.SplitHostPort(addr)
+	cmd := exec.Command("redis-server", "--bind", host, "--port", port, "--save", "", "--appendonly", "no")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &redisServer{cmd: cmd}
+	t.Cleanup(func() { s.stop(t) })
+	for range 200 {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return s
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("redis-server on %s never listened", addr)
+	return nil
+}
+
+func (s *redisServer) stop(t *testing.T) {
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	s.cmd.Process.Kill()
+	s.cmd.Wait()
 }
