@@ -46,6 +46,7 @@ type Config struct {
 	Instance  InstanceConfig  // instance information and feed access: settings_instance.go
 
 	Network NetworkConfig // outbound guard, proxies, rate limits: settings_network.go
+	Storage StorageConfig // media backends, media host, remote media cache: settings_storage.go
 }
 
 // BaseURL is the scheme and web host every local URL starts with.
@@ -124,6 +125,9 @@ func derive(c *Config, raw map[string]string) error {
 	c.LocalHTTPS = https
 	if c.SingleUserMode {
 		c.Registrations = RegistrationsClosed // one person's instance takes no sign-ups, as Mastodon's
+	}
+	if err := deriveStorage(c); err != nil {
+		return err
 	}
 	return deriveJobs(c)
 }
