@@ -1,0 +1,168 @@
+package blob
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Backend names.
+const (
+	BackendLocal = "local"
+	BackendS3    = "s3"
+)
+
+// State is which backend is active, and during a move the one reads fall back to.
+type State struct {
+	Backend  string
+	Fallback string
+}
+
+// Switch is the Store the instance uses: it writes to the active backend and reads from
+// it, falling back to the previous one while a move copies objects across, so no URL
+// breaks at any moment of a move. Which backend is active is persisted (the database's
+// media_storage row), and the switch re-reads it every Interval, so an admin's move from
+// another process reaches a running server.
+type Switch struct {
+	Backends map[string]Store
+	// Load reads the persisted state; ok is false when none was ever recorded.
+	Load     func(ctx context.Context) (s State, ok bool, err error)
+	Default  State         // the state before any was recorded: the configuration's backend
+	Interval time.Duration // how stale the state may get; 0 means 2 seconds
+	Log      *slog.Logger
+
+	mu         sync.Mutex
+	state      State
+	checked    time.Time
+	refreshing bool
+}
+
+// Refresh reads the persisted state now.
+func (s *Switch) Refresh(ctx context.Context) error {
+	st, ok, err := s.Load(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		st = s.Default
+	}
+	if s.Backends[st.Backend] == nil {
+		return fmt.Errorf("blob: the active media backend is %q, which is not configured", st.Backend)
+	}
+	s.mu.Lock()
+	s.state, s.checked = st, time.Now()
+	s.mu.Unlock()
+	return nil
+}
+
+// State is the state in force, refreshing it in the background when stale.
+func (s *Switch) State() State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	interval := s.Interval
+	if interval == 0 {
+		interval = 2 * time.Second
+	}
+	if s.checked.IsZero() {
+		s.state = s.Default
+	}
+	if time.Since(s.checked) > interval && !s.refreshing {
+		s.refreshing = true
+		go s.refreshInBackground()
+	}
+	return s.state
+}
+
+func (s *Switch) refreshInBackground() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.Refresh(ctx)
+	s.mu.Lock()
+	s.refreshing = false
+	s.mu.Unlock()
+	if err != nil && s.Log != nil {
+		s.Log.Warn("media storage: read the active backend", "err", err)
+	}
+}
+
+func (s *Switch) stores() (active, fallback Store) {
+	st := s.State()
+	active = s.Backends[st.Backend]
+	if st.Fallback != "" && st.Fallback != st.Backend {
+		fallback = s.Backends[st.Fallback]
+	}
+	return active, fallback
+}
+
+// Put writes to the active backend.
+func (s *Switch) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
+	active, _ := s.stores()
+	return active.Put(ctx, key, r, size, contentType)
+}
+
+// Open reads from the active backend, or the fallback when the active one lacks key.
+func (s *Switch) Open(ctx context.Context, key string) (Object, error) {
+	active, fallback := s.stores()
+	o, err := active.Open(ctx, key)
+	if errors.Is(err, ErrNotExist) && fallback != nil {
+		return fallback.Open(ctx, key)
+	}
+	return o, err
+}
+
+// Stat describes key from the active backend, or the fallback.
+func (s *Switch) Stat(ctx context.Context, key string) (Info, error) {
+	active, fallback := s.stores()
+	i, err := active.Stat(ctx, key)
+	if errors.Is(err, ErrNotExist) && fallback != nil {
+		return fallback.Stat(ctx, key)
+	}
+	return i, err
+}
+
+// Delete removes key from both backends, so a move in progress cannot bring it back.
+func (s *Switch) Delete(ctx context.Context, key string) error {
+	active, fallback := s.stores()
+	err := active.Delete(ctx, key)
+	if fallback != nil {
+		err = errors.Join(err, fallback.Delete(ctx, key))
+	}
+	return err
+}
+
+// List lists the union of both backends during a move, in key order, each key once.
+func (s *Switch) List(ctx context.Context, prefix string, fn func(Info) error) error {
+	active, fallback := s.stores()
+	if fallback == nil {
+		return active.List(ctx, prefix, fn)
+	}
+	seen := map[string]Info{}
+	collect := func(i Info) error {
+		if _, ok := seen[i.Key]; !ok {
+			seen[i.Key] = i
+		}
+		return nil
+	}
+	if err := active.List(ctx, prefix, collect); err != nil {
+		return err
+	}
+	if err := fallback.List(ctx, prefix, collect); err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := fn(seen[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
