@@ -158,7 +158,7 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return admin.Queues(ctx, admin.QueueDeps{Console: srv.Console, Out: stdout}, rest[1:])
 	}
 	if admin.IsInstanceGroup(rest[0]) {
-		im := &emoji.Importer{Store: srv.Store, Dir: emoji.Dir(cfg.DataDir), Catalogue: srv.Social.Emojis}
+		im := &emoji.Importer{Store: srv.Store, Blobs: srv.MediaStorage, Catalogue: srv.Social.Emojis}
 		return admin.Instance(ctx, admin.InstanceDeps{Store: srv.Store, Emoji: im, Out: stdout}, rest[0], rest[1:])
 	}
 	return admin.Accounts(ctx, admin.Deps{Store: srv.Store, Config: cfg, Accounts: srv.Accounts,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tuskhq/tusk/internal/accounts"
 	"github.com/tuskhq/tusk/internal/authpages"
+	"github.com/tuskhq/tusk/internal/blob"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/console"
 	"github.com/tuskhq/tusk/internal/emoji"
@@ -41,8 +42,11 @@ type Server struct {
 	Sessions *websession.Service
 	Metrics  *metrics.Metrics
 	Push     *push.Service
-	mux      *http.ServeMux
-	handler  http.Handler
+	// Media is the media storage and its URLs; MediaStorage the switch between backends.
+	Media        *blob.Media
+	MediaStorage *blob.Switch
+	mux          *http.ServeMux
+	handler      http.Handler
 }
 
 // Open connects to the database, applies pending migrations and wires every part.
@@ -111,6 +115,9 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s.consoleRoutes(mux)
 	(&authpages.Pages{Accounts: s.Accounts, Sessions: s.Sessions, Config: cfg, Log: log}).Routes(mux)
 	web.New(st, cfg, log).Routes(mux)
+	if err := s.wireMedia(mux); err != nil {
+		return nil, err
+	}
 	s.mux = mux
 	s.handler = logRequests(log, cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux))))))
 	return s, nil

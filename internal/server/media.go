@@ -1,0 +1,87 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/tuskhq/tusk/internal/blob"
+	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/emoji"
+	"github.com/tuskhq/tusk/internal/store"
+)
+
+// LocalMediaDir is the local backend's folder under the data dir.
+func LocalMediaDir(cfg config.Config) string { return filepath.Join(cfg.DataDir, "media") }
+
+// MediaBackends builds every configured backend: the local folder always, the S3 bucket
+// when its settings are given (S3_ENABLED only chooses the default).
+func MediaBackends(cfg config.Config) (map[string]blob.Store, error) {
+	backends := map[string]blob.Store{blob.BackendLocal: &blob.Local{Root: LocalMediaDir(cfg)}}
+	s3 := cfg.Storage.S3
+	if s3.Bucket == "" || s3.Endpoint == "" {
+		return backends, nil
+	}
+	b, err := blob.NewS3(blob.S3Options{Endpoint: s3.Endpoint, Secure: s3.Secure, Region: s3.Region, Bucket: s3.Bucket,
+		AccessKey: s3.AccessKey, SecretKey: s3.SecretKey, PathStyle: s3.PathStyle, Permission: s3.Permission,
+		KeyPrefix: s3.KeyPrefix, MultipartThreshold: s3.MultipartThreshold})
+	if err != nil {
+		return nil, err
+	}
+	backends[blob.BackendS3] = b
+	return backends, nil
+}
+
+// MediaState reads the persisted active backend for a blob.Switch.
+func MediaState(st *store.Store) func(ctx context.Context) (blob.State, bool, error) {
+	return func(ctx context.Context) (blob.State, bool, error) {
+		s, err := st.MediaStorage(ctx)
+		if errors.Is(err, store.ErrNotFound) {
+			return blob.State{}, false, nil
+		}
+		return blob.State{Backend: s.Backend, Fallback: s.Fallback}, err == nil, err
+	}
+}
+
+// SetMediaState persists the active backend.
+func SetMediaState(st *store.Store) func(ctx context.Context, s blob.State) error {
+	return func(ctx context.Context, s blob.State) error {
+		return st.Writer().SetMediaStorage(ctx, store.MediaStorageState{Backend: s.Backend, Fallback: s.Fallback})
+	}
+}
+
+// wireMedia builds the media storage and serves it at /system/ and on the media host.
+func (s *Server) wireMedia(mux *http.ServeMux) error {
+	if err := emoji.MoveLegacyDir(s.Config.DataDir); err != nil {
+		return err
+	}
+	backends, err := MediaBackends(s.Config)
+	if err != nil {
+		return err
+	}
+	def := blob.State{Backend: blob.BackendLocal}
+	if s.Config.Storage.S3.Enabled {
+		def.Backend = blob.BackendS3
+	}
+	s.MediaStorage = &blob.Switch{Backends: backends, Load: MediaState(s.Store), Default: def, Log: s.Log}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.MediaStorage.Refresh(ctx); err != nil { // before serving, so no write goes to a stale backend
+		return err
+	}
+	s.Media = &blob.Media{Store: s.MediaStorage, Host: s.Config.MediaBaseURL()}
+	serve := func(w http.ResponseWriter, r *http.Request) {
+		blob.Serve(w, r, s.MediaStorage, r.PathValue("key"), s.Log)
+	}
+	mux.HandleFunc("GET /system/{key...}", serve)
+	if host := s.Config.Storage.MediaHost; host != "" {
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h // the mux matches hosts without their port
+		}
+		mux.HandleFunc("GET "+host+"/{key...}", serve)
+	}
+	return nil
+}
