@@ -8,14 +8,17 @@ CREATE TABLE media_storage (
 );
 
 -- Remote media kept in the cache/ area of the media backend, for size- and age-based
--- eviction (least recently used first).
+-- eviction (least recently used first). An evicted file keeps its row (evicted_at set),
+-- so a request for its key fetches it again from remote_url.
 CREATE TABLE remote_media_cache (
   key TEXT PRIMARY KEY,
   remote_url TEXT NOT NULL,
+  kind TEXT NOT NULL,
   size INTEGER NOT NULL,
   content_type TEXT NOT NULL,
   fetched_at TIMESTAMP NOT NULL,
-  last_access TIMESTAMP NOT NULL
+  last_access TIMESTAMP NOT NULL,
+  evicted_at TIMESTAMP NULL
 );
 CREATE UNIQUE INDEX remote_media_cache_url ON remote_media_cache (remote_url);
-CREATE INDEX remote_media_cache_access ON remote_media_cache (last_access);
+CREATE INDEX remote_media_cache_access ON remote_media_cache (evicted_at, last_access);
