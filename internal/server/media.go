@@ -6,11 +6,16 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/riverqueue/river"
 
 	"github.com/tuskhq/tusk/internal/blob"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/emoji"
+	"github.com/tuskhq/tusk/internal/jobs"
+	"github.com/tuskhq/tusk/internal/mediacache"
 	"github.com/tuskhq/tusk/internal/store"
 )
 
@@ -73,15 +78,49 @@ func (s *Server) wireMedia(mux *http.ServeMux) error {
 		return err
 	}
 	s.Media = &blob.Media{Store: s.MediaStorage, Host: s.Config.MediaBaseURL()}
-	serve := func(w http.ResponseWriter, r *http.Request) {
-		blob.Serve(w, r, s.MediaStorage, r.PathValue("key"), s.Log)
-	}
-	mux.HandleFunc("GET /system/{key...}", serve)
+	c := s.Config.Storage
+	s.MediaCache = &mediacache.Cache{Store: s.Store, Blobs: s.MediaStorage, Client: s.outboundClient(),
+		Enabled: c.CacheRemote, MaxBytes: c.CacheMaxBytes, MaxAge: c.CacheMaxAge}
+	mux.HandleFunc("GET /system/{key...}", s.serveMedia)
 	if host := s.Config.Storage.MediaHost; host != "" {
 		if h, _, err := net.SplitHostPort(host); err == nil {
 			host = h // the mux matches hosts without their port
 		}
-		mux.HandleFunc("GET "+host+"/{key...}", serve)
+		mux.HandleFunc("GET "+host+"/{key...}", s.serveMedia)
 	}
 	return nil
+}
+
+// serveMedia answers for one object; a remote file evicted from the cache is fetched
+// again first.
+func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
+	key := r.PathValue("key")
+	if strings.HasPrefix(key, mediacache.Prefix) {
+		if err := s.MediaCache.Ensure(r.Context(), key); err != nil && !errors.Is(err, blob.ErrNotExist) {
+			s.Log.Warn("media: refetch an evicted remote file", "key", key, "err", err)
+		}
+	}
+	blob.Serve(w, r, s.MediaStorage, key, s.Log)
+}
+
+// SweepMediaCacheArgs is the periodic job evicting remote media past its age or over the
+// cache's size cap.
+type SweepMediaCacheArgs struct{}
+
+// Kind names the job.
+func (SweepMediaCacheArgs) Kind() string { return "sweep_media_cache" }
+
+type sweepMediaCacheWorker struct {
+	river.WorkerDefaults[SweepMediaCacheArgs]
+	s *Server
+}
+
+func (w *sweepMediaCacheWorker) Work(ctx context.Context, _ *river.Job[SweepMediaCacheArgs]) error {
+	return w.s.MediaCache.Sweep(ctx)
+}
+
+// registerMediaJobs adds the hourly sweep of the remote media cache.
+func (s *Server) registerMediaJobs(reg *jobs.Registry) {
+	jobs.Register(reg, &sweepMediaCacheWorker{s: s})
+	reg.Every(time.Hour, SweepMediaCacheArgs{})
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
@@ -16,6 +18,7 @@ import (
 	"github.com/tuskhq/tusk/internal/blob"
 	"github.com/tuskhq/tusk/internal/blob/s3test"
 	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/mediacache"
 	"github.com/tuskhq/tusk/internal/server"
 	"github.com/tuskhq/tusk/internal/server/servertest"
 	"github.com/tuskhq/tusk/internal/store"
@@ -252,5 +255,28 @@ func TestMediaHostServesMedia(t *testing.T) {
 	}
 	if r := in.Do(t, "", "GET", "/"+o.key, nil); r.Status == 200 {
 		t.Error("the instance's own host serves media at the root")
+	}
+}
+
+func TestEvictedRemoteMediaIsFetchedAgainOnRequest(t *testing.T) {
+	t.Parallel()
+	image := []byte("GIF89a\x01\x00\x01\x00 a remote image")
+	var hits atomic.Int64
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1); w.Write(image) }))
+	defer origin.Close()
+	in := servertest.Start(t, store.SQLite, func(c *config.Config) {
+		c.Network.AllowedPrivate = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	})
+	ctx := context.Background()
+	key, err := in.MediaCache.Fetch(ctx, mediacache.Avatar, origin.URL+"/avatar.gif")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files, _, err := in.MediaCache.EvictUnread(ctx, -time.Hour, mediacache.AllKinds); err != nil || files != 1 {
+		t.Fatalf("EvictUnread = %d, %v", files, err)
+	}
+	r := in.Do(t, "", "GET", "/system/"+key, nil)
+	if r.Status != 200 || !bytes.Equal(r.Body, image) || r.Header.Get("Content-Type") != "image/gif" || hits.Load() != 2 {
+		t.Errorf("GET evicted = %d %q after %d origin requests; want 200, the image, fetched again", r.Status, r.Body, hits.Load())
 	}
 }

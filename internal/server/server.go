@@ -20,6 +20,7 @@ import (
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/mail"
 	"github.com/tuskhq/tusk/internal/mastoapi"
+	"github.com/tuskhq/tusk/internal/mediacache"
 	"github.com/tuskhq/tusk/internal/metrics"
 	"github.com/tuskhq/tusk/internal/oauth"
 	"github.com/tuskhq/tusk/internal/push"
@@ -45,6 +46,7 @@ type Server struct {
 	// Media is the media storage and its URLs; MediaStorage the switch between backends.
 	Media        *blob.Media
 	MediaStorage *blob.Switch
+	MediaCache   *mediacache.Cache
 	mux          *http.ServeMux
 	handler      http.Handler
 }
