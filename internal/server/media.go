@@ -124,3 +124,19 @@ func (s *Server) registerMediaJobs(reg *jobs.Registry) {
 	jobs.Register(reg, &sweepMediaCacheWorker{s: s})
 	reg.Every(time.Hour, SweepMediaCacheArgs{})
 }
+
+// MediaOwners are the tables that refer to keys, by key prefix, for orphan removal.
+// Attachments (media_attachments/) and avatars and headers (accounts/) join this map
+// with the tables that hold them.
+func (s *Server) MediaOwners() map[string]blob.Owner {
+	return map[string]blob.Owner{
+		mediacache.Prefix: s.MediaCache,
+		"emoji/": blob.OwnerFunc(func(ctx context.Context, key string) (bool, error) {
+			return s.Store.EmojiFileInUse(ctx, strings.TrimPrefix(key, "emoji/"))
+		}),
+	}
+}
+
+// MediaSettle is how long a move waits for every running server to pick up a new active
+// backend: comfortably more than the switch's refresh interval.
+const MediaSettle = 5 * time.Second
