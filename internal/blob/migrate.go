@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -40,6 +41,10 @@ func Inventory(ctx context.Context, s Store, prefixes []string) ([]Info, error) 
 	return out, nil
 }
 
+// copyWorkers is how many objects a copy moves at once: S3 round trips, not bandwidth,
+// bound the copy of small files.
+const copyWorkers = 4
+
 // CopyAll copies objects from src to dst, verifying each copy by size and MD5. An object
 // already on dst with the same size and checksum is skipped, so an interrupted copy
 // resumes where it stopped. progress, if not nil, is called after each object.
@@ -48,32 +53,63 @@ func CopyAll(ctx context.Context, src, dst Store, objects []Info, progress func(
 	for _, o := range objects {
 		p.TotalBytes += o.Size
 	}
-	for _, o := range objects {
-		if err := ctx.Err(); err != nil {
-			return p, err
-		}
-		copied, err := copyOne(ctx, src, dst, o)
-		if errors.Is(err, ErrNotExist) {
-			err = nil // deleted since it was listed
-		}
-		if err != nil {
-			return p, err
-		}
-		if !copied {
-			p.Skipped++
-		}
-		p.Objects++
-		p.Bytes += o.Size
-		if progress != nil {
-			progress(p)
-		}
+	have := map[string]Info{} // what dst holds already: one listing rather than a request per object
+	if err := dst.List(ctx, "", func(i Info) error { have[i.Key] = i; return nil }); err != nil {
+		return p, err
 	}
-	return p, nil
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var mu sync.Mutex
+	var firstErr error
+	work := make(chan Info)
+	var wg sync.WaitGroup
+	for range copyWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for o := range work {
+				copied, err := copyOne(ctx, src, dst, o, have[o.Key])
+				if errors.Is(err, ErrNotExist) {
+					err = nil // deleted since it was listed
+				}
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				if err == nil {
+					p.Objects++
+					p.Bytes += o.Size
+					if !copied {
+						p.Skipped++
+					}
+					if progress != nil {
+						progress(p)
+					}
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, o := range objects {
+		select {
+		case work <- o:
+			continue
+		case <-ctx.Done():
+		}
+		break
+	}
+	close(work)
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return p, firstErr
 }
 
 // copyOne copies one object unless dst already holds it; it reports whether it copied.
-func copyOne(ctx context.Context, src, dst Store, o Info) (bool, error) {
-	if have, err := dst.Stat(ctx, o.Key); err == nil && have.Size == o.Size && plainMD5(have.ETag) != "" && have.ETag == o.ETag {
+func copyOne(ctx context.Context, src, dst Store, o, have Info) (bool, error) {
+	if have.Size == o.Size && plainMD5(have.ETag) != "" && have.ETag == o.ETag {
 		return false, nil
 	}
 	r, err := src.Open(ctx, o.Key)

@@ -121,7 +121,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 		return nil, err
 	}
 	s.mux = mux
-	s.handler = logRequests(log, cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux))))))
+	s.handler = logRequests(log, compressJSON(cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux)))))))
 	return s, nil
 }
 
