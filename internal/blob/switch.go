@@ -36,14 +36,20 @@ type Switch struct {
 	Interval time.Duration // how stale the state may get; 0 means 2 seconds
 	Log      *slog.Logger
 
-	mu         sync.Mutex
-	state      State
-	checked    time.Time
-	refreshing bool
+	mu      sync.Mutex
+	state   State
+	checked time.Time
 }
 
 // Refresh reads the persisted state now.
 func (s *Switch) Refresh(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refreshLocked(ctx)
+}
+
+func (s *Switch) refreshLocked(ctx context.Context) error {
+	s.checked = time.Now() // a failure is retried after Interval, not on every read
 	st, ok, err := s.Load(ctx)
 	if err != nil {
 		return err
@@ -54,13 +60,13 @@ func (s *Switch) Refresh(ctx context.Context) error {
 	if s.Backends[st.Backend] == nil {
 		return fmt.Errorf("blob: the active media backend is %q, which is not configured", st.Backend)
 	}
-	s.mu.Lock()
-	s.state, s.checked = st, time.Now()
-	s.mu.Unlock()
+	s.state = st
 	return nil
 }
 
-// State is the state in force, refreshing it in the background when stale.
+// State is the state in force, read again when older than Interval. The read is
+// synchronous: a server idle during a whole move must not serve its first request from
+// the backend it used before.
 func (s *Switch) State() State {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -71,23 +77,15 @@ func (s *Switch) State() State {
 	if s.checked.IsZero() {
 		s.state = s.Default
 	}
-	if time.Since(s.checked) > interval && !s.refreshing {
-		s.refreshing = true
-		go s.refreshInBackground()
+	if time.Since(s.checked) > interval {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := s.refreshLocked(ctx)
+		cancel()
+		if err != nil && s.Log != nil {
+			s.Log.Warn("media storage: read the active backend; keeping the last one", "err", err)
+		}
 	}
 	return s.state
-}
-
-func (s *Switch) refreshInBackground() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := s.Refresh(ctx)
-	s.mu.Lock()
-	s.refreshing = false
-	s.mu.Unlock()
-	if err != nil && s.Log != nil {
-		s.Log.Warn("media storage: read the active backend", "err", err)
-	}
 }
 
 func (s *Switch) stores() (active, fallback Store) {
@@ -105,22 +103,27 @@ func (s *Switch) Put(ctx context.Context, key string, r io.Reader, size int64, c
 	return active.Put(ctx, key, r, size, contentType)
 }
 
-// Open reads from the active backend, or the fallback when the active one lacks key.
+// Open reads from the active backend or, during a move, from the fallback when the
+// active one lacks key or cannot be reached.
 func (s *Switch) Open(ctx context.Context, key string) (Object, error) {
 	active, fallback := s.stores()
 	o, err := active.Open(ctx, key)
-	if errors.Is(err, ErrNotExist) && fallback != nil {
-		return fallback.Open(ctx, key)
+	if err != nil && fallback != nil {
+		if o, ferr := fallback.Open(ctx, key); ferr == nil {
+			return o, nil
+		}
 	}
 	return o, err
 }
 
-// Stat describes key from the active backend, or the fallback.
+// Stat describes key from the active backend, or during a move the fallback.
 func (s *Switch) Stat(ctx context.Context, key string) (Info, error) {
 	active, fallback := s.stores()
 	i, err := active.Stat(ctx, key)
-	if errors.Is(err, ErrNotExist) && fallback != nil {
-		return fallback.Stat(ctx, key)
+	if err != nil && fallback != nil {
+		if i, ferr := fallback.Stat(ctx, key); ferr == nil {
+			return i, nil
+		}
 	}
 	return i, err
 }

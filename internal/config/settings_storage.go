@@ -139,14 +139,18 @@ var storageSettings = []setting{
 	}},
 }
 
-// deriveStorage checks the settings that only make sense together.
+// deriveStorage checks the settings that only make sense together. A bucket may be
+// configured without S3_ENABLED: media then stays local until moved there.
 func deriveStorage(c *Config) error {
 	s3 := &c.Storage.S3
-	if !s3.Enabled {
+	if s3.Enabled && s3.Bucket == "" {
+		return fmt.Errorf("S3_ENABLED: S3_BUCKET must be set")
+	}
+	if s3.Bucket == "" {
 		return nil
 	}
-	if s3.Bucket == "" || s3.AccessKey == "" || s3.SecretKey == "" {
-		return fmt.Errorf("S3_ENABLED: S3_BUCKET, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set")
+	if s3.AccessKey == "" || s3.SecretKey == "" {
+		return fmt.Errorf("S3_BUCKET: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set")
 	}
 	if s3.Endpoint == "" {
 		s3.Endpoint, s3.Secure = "s3."+s3.Region+".amazonaws.com", true

@@ -48,6 +48,7 @@ func TestBadStorageSettingsStopStartup(t *testing.T) {
 		want string
 	}{
 		{map[string]string{"S3_ENABLED": "true"}, "S3_BUCKET"},
+		{map[string]string{"S3_BUCKET": "media"}, "AWS_ACCESS_KEY_ID"},
 		{map[string]string{"S3_ENDPOINT": "minio:9000"}, "S3_ENDPOINT"},
 		{map[string]string{"S3_ENDPOINT": "http://minio:9000/bucket"}, "S3_ENDPOINT"},
 		{map[string]string{"S3_PROTOCOL": "ftp"}, "S3_PROTOCOL"},

@@ -27,7 +27,7 @@ func LocalMediaDir(cfg config.Config) string { return filepath.Join(cfg.DataDir,
 func MediaBackends(cfg config.Config) (map[string]blob.Store, error) {
 	backends := map[string]blob.Store{blob.BackendLocal: &blob.Local{Root: LocalMediaDir(cfg)}}
 	s3 := cfg.Storage.S3
-	if s3.Bucket == "" || s3.Endpoint == "" {
+	if s3.Bucket == "" {
 		return backends, nil
 	}
 	b, err := blob.NewS3(blob.S3Options{Endpoint: s3.Endpoint, Secure: s3.Secure, Region: s3.Region, Bucket: s3.Bucket,
