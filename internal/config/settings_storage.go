@@ -142,6 +142,9 @@ var storageSettings = []setting{
 // deriveStorage checks the settings that only make sense together. A bucket may be
 // configured without S3_ENABLED: media then stays local until moved there.
 func deriveStorage(c *Config) error {
+	if h := c.Storage.MediaHost; h != "" && (h == c.WebDomain || h == c.LocalDomain) {
+		return fmt.Errorf("TUSK_MEDIA_HOST: %s is the instance's own host; media needs a host name of its own", h)
+	}
 	s3 := &c.Storage.S3
 	if s3.Enabled && s3.Bucket == "" {
 		return fmt.Errorf("S3_ENABLED: S3_BUCKET must be set")

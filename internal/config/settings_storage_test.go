@@ -57,6 +57,7 @@ func TestBadStorageSettingsStopStartup(t *testing.T) {
 		{map[string]string{"S3_KEY_PREFIX": "../up"}, "S3_KEY_PREFIX"},
 		{map[string]string{"S3_MULTIPART_THRESHOLD": "1MB"}, "S3_MULTIPART_THRESHOLD"},
 		{map[string]string{"TUSK_MEDIA_HOST": "media host"}, "TUSK_MEDIA_HOST"},
+		{map[string]string{"TUSK_MEDIA_HOST": "social.example", "LOCAL_DOMAIN": "social.example"}, "TUSK_MEDIA_HOST"},
 		{map[string]string{"TUSK_REMOTE_MEDIA_CACHE_MAX": "lots"}, "TUSK_REMOTE_MEDIA_CACHE_MAX"},
 		{map[string]string{"TUSK_REMOTE_MEDIA_CACHE_DAYS": "0"}, "TUSK_REMOTE_MEDIA_CACHE_DAYS"},
 	} {
