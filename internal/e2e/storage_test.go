@@ -57,7 +57,7 @@ func TestMediaMovesUnderAClient(t *testing.T) {
 				t.Fatal(err)
 			}
 			os.RemoveAll(server.LocalMediaDir(in.Config)) // only S3 can answer now
-			time.Sleep(50 * time.Millisecond) // longer than the switch's interval
+			time.Sleep(50 * time.Millisecond)             // longer than the switch's interval
 
 			home, err := alice.GetTimelineHome(ctx, &mastodon.Pagination{Limit: 20})
 			if err != nil || len(home) != 1 || len(home[0].Emojis) != 1 || home[0].Emojis[0].URL != url {
