@@ -98,8 +98,7 @@ func TestFetchRefusals(t *testing.T) {
 		if _, err := c.Fetch(ctx, Attachment, o.URL+"/big.png"); !errors.Is(err, outbound.ErrTooLarge) {
 			t.Errorf("oversize: err = %v; want ErrTooLarge", err)
 		}
-		guarded := *c
-		guarded.Client = outbound.New(outbound.Options{})
+		guarded := &Cache{Store: st, Blobs: c.Blobs, Client: outbound.New(outbound.Options{}), Enabled: true, MaxBytes: c.MaxBytes}
 		if _, err := guarded.Fetch(ctx, Avatar, o.URL+"/a.png"); !errors.Is(err, outbound.ErrForbiddenAddress) {
 			t.Errorf("loopback without ALLOWED_PRIVATE_ADDRESSES: err = %v; want ErrForbiddenAddress", err)
 		}
