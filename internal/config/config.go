@@ -47,6 +47,7 @@ type Config struct {
 
 	Network NetworkConfig // outbound guard, proxies, rate limits: settings_network.go
 	Redis   RedisConfig   // event bus shared between processes: settings_redis.go
+	Storage StorageConfig // media backends, media host, remote media cache: settings_storage.go
 }
 
 // BaseURL is the scheme and web host every local URL starts with.
@@ -127,6 +128,9 @@ func derive(c *Config, raw map[string]string) error {
 		c.Registrations = RegistrationsClosed // one person's instance takes no sign-ups, as Mastodon's
 	}
 	deriveRedis(c, raw)
+	if err := deriveStorage(c); err != nil {
+		return err
+	}
 	return deriveJobs(c)
 }
 

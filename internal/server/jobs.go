@@ -19,6 +19,7 @@ func (s *Server) registerWorkers(reg *jobs.Registry) {
 	s.registerLinkJobs(reg)
 	jobs.Register(reg, s.Push.Worker())
 	jobs.Register(reg, s.Social.AnnualReportWorker())
+	s.registerMediaJobs(reg)
 }
 
 // StartJobs starts working the queues this process's role works (none for web only).

@@ -13,12 +13,14 @@ import (
 
 	"github.com/tuskhq/tusk/internal/accounts"
 	"github.com/tuskhq/tusk/internal/authpages"
+	"github.com/tuskhq/tusk/internal/blob"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/console"
 	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/mail"
 	"github.com/tuskhq/tusk/internal/mastoapi"
+	"github.com/tuskhq/tusk/internal/mediacache"
 	"github.com/tuskhq/tusk/internal/metrics"
 	"github.com/tuskhq/tusk/internal/oauth"
 	"github.com/tuskhq/tusk/internal/push"
@@ -41,8 +43,12 @@ type Server struct {
 	Sessions *websession.Service
 	Metrics  *metrics.Metrics
 	Push     *push.Service
-	mux      *http.ServeMux
-	handler  http.Handler
+	// Media is the media storage and its URLs; MediaStorage the switch between backends.
+	Media        *blob.Media
+	MediaStorage *blob.Switch
+	MediaCache   *mediacache.Cache
+	mux          *http.ServeMux
+	handler      http.Handler
 }
 
 // Open connects to the database, applies pending migrations and wires every part.
@@ -111,8 +117,11 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s.consoleRoutes(mux)
 	(&authpages.Pages{Accounts: s.Accounts, Sessions: s.Sessions, Config: cfg, Log: log}).Routes(mux)
 	web.New(st, cfg, log).Routes(mux)
+	if err := s.wireMedia(mux); err != nil {
+		return nil, err
+	}
 	s.mux = mux
-	s.handler = logRequests(log, cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux))))))
+	s.handler = logRequests(log, compressJSON(cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux)))))))
 	return s, nil
 }
 
