@@ -9,16 +9,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/tuskhq/tusk/internal/accounts"
 	"github.com/tuskhq/tusk/internal/authpages"
+	"github.com/tuskhq/tusk/internal/blob"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/console"
 	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/mail"
 	"github.com/tuskhq/tusk/internal/mastoapi"
+	"github.com/tuskhq/tusk/internal/media"
 	"github.com/tuskhq/tusk/internal/metrics"
 	"github.com/tuskhq/tusk/internal/oauth"
 	"github.com/tuskhq/tusk/internal/push"
@@ -92,6 +96,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s := &Server{Config: cfg, Log: log, Store: st}
 	s.Push = push.New(st, cfg, log)
 	s.Social = &social.Service{Store: st, Config: cfg, Log: log, Push: s.Push}
+	s.Social.Media, s.Social.FFmpeg = localMedia(cfg), media.LocateFFmpeg(os.Getenv("FFMPEG_PATH"))
 	s.Accounts = &accounts.Service{Store: st, Config: cfg}
 	s.OAuth = &oauth.Service{Store: st, Config: cfg, Accounts: s.Accounts, Log: log, VAPID: s.Push}
 	reg := jobs.NewRegistry()
@@ -145,4 +150,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("server: shutdown: %w", err)
 	}
 	return nil
+}
+
+// localMedia keeps media in the data dir, served under the instance's own /system path.
+func localMedia(cfg config.Config) *blob.Media {
+	return &blob.Media{Store: &blob.Local{Root: filepath.Join(cfg.DataDir, "media")}, Host: cfg.BaseURL() + "/system"}
 }

@@ -26,6 +26,7 @@ type EditParams struct {
 type EditView struct {
 	*model.StatusEdit
 	Account *model.Account
+	Media   []*model.MediaAttachment
 }
 
 // Edit changes one of the actor's statuses, keeping its earlier versions, and tells
@@ -206,7 +207,7 @@ func (s *Service) History(ctx context.Context, viewer *model.Account, statusID i
 	for i, e := range edits {
 		out[i] = &EditView{StatusEdit: e, Account: author}
 	}
-	return out, nil
+	return out, s.loadEditMedia(ctx, st.ID, out)
 }
 
 func (s *Service) currentVersion(ctx context.Context, st *model.Status) (*model.StatusEdit, error) {

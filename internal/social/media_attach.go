@@ -72,3 +72,40 @@ func recordEditMedia(ctx context.Context, q store.Q, edit *model.StatusEdit) err
 	}
 	return q.SetEditMedia(ctx, edit.ID, ids)
 }
+
+// loadEditMedia fills in the attachments of each version of a status; a version not
+// recorded (the current one of a never-edited status) shows the status's media.
+func (s *Service) loadEditMedia(ctx context.Context, statusID int64, versions []*EditView) error {
+	byEdit, err := s.Store.EditMedia(ctx, statusID)
+	if err != nil {
+		return err
+	}
+	current, err := s.Store.MediaOf(ctx, []int64{statusID})
+	if err != nil {
+		return err
+	}
+	var all []int64
+	for _, ids := range byEdit {
+		all = append(all, ids...)
+	}
+	list, err := s.Store.MediaByIDs(ctx, uniqueIDs(all))
+	if err != nil {
+		return err
+	}
+	byID := map[int64]*model.MediaAttachment{}
+	for _, m := range list {
+		byID[m.ID] = m
+	}
+	for _, v := range versions {
+		if v.ID == 0 {
+			v.Media = current[statusID]
+			continue
+		}
+		for _, mid := range byEdit[v.ID] {
+			if m := byID[mid]; m != nil {
+				v.Media = append(v.Media, m)
+			}
+		}
+	}
+	return nil
+}

@@ -41,7 +41,9 @@ func (w *processMediaWorker) Work(ctx context.Context, job *river.Job[ProcessMed
 }
 
 // Timeout lets a long video transcode (ffmpeg has its own limit).
-func (w *processMediaWorker) Timeout(*river.Job[ProcessMediaArgs]) time.Duration { return 15 * time.Minute }
+func (w *processMediaWorker) Timeout(*river.Job[ProcessMediaArgs]) time.Duration {
+	return 15 * time.Minute
+}
 
 type removeStaleMediaWorker struct {
 	river.WorkerDefaults[RemoveStaleMediaArgs]
