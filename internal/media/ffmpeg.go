@@ -112,6 +112,10 @@ func (x *FFmpeg) ProbeFile(ctx context.Context, path string, f Format) (*Probe, 
 // Mastodon; an MP4 with only sound is audio.
 func KindOf(p *Probe, f Format) (Kind, error) {
 	v, a := p.stream("video"), p.stream("audio")
+	if v != nil && (v.Width*v.Height > MaxOriginalPixels || fps(v.FrameRate) > MaxFrameRate) {
+		return "", refuse("the video is %d×%d at %s fps, beyond the %d pixels and %d fps this server accepts",
+			v.Width, v.Height, v.FrameRate, MaxOriginalPixels, MaxFrameRate)
+	}
 	switch {
 	case f == GIF:
 		return Gifv, nil

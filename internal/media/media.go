@@ -33,6 +33,8 @@ const (
 	MaxPreviewPixels = 640 * 360
 	// MaxVideoPixels is 1920×1080: larger videos are scaled down when transcoded.
 	MaxVideoPixels = 1920 * 1080
+	// MaxFrameRate is the highest frame rate of an uploaded video (output is capped at 60).
+	MaxFrameRate = 120
 )
 
 // Error is a refusal the uploader is told about: an unsupported, corrupt or oversized file.
