@@ -276,7 +276,7 @@ func (s *Service) UpdateMedia(ctx context.Context, actor *model.Account, id int6
 			return nil, err
 		}
 	}
-	if err := s.Store.UpdateMedia(ctx, m); err != nil {
+	if err := s.Store.Writer().UpdateMedia(ctx, m); err != nil {
 		return nil, err
 	}
 	if m.ThumbnailKey != oldThumb {
@@ -298,7 +298,7 @@ func (s *Service) DeleteMedia(ctx context.Context, actor *model.Account, id int6
 }
 
 func (s *Service) removeMedia(ctx context.Context, m *model.MediaAttachment) error {
-	if err := s.Store.DeleteMedia(ctx, m.ID); err != nil {
+	if err := s.Store.Writer().DeleteMedia(ctx, m.ID); err != nil {
 		return err
 	}
 	s.dropObjects(ctx, m.FileKey, m.PreviewKey, m.ThumbnailKey, m.UploadKey)

@@ -63,7 +63,7 @@ func (s *Service) replaceProfileImage(ctx context.Context, a *model.Account, whi
 	if err := s.put(ctx, key, f.Data, f.ContentType); err != nil {
 		return err
 	}
-	if err := s.Store.SetProfileImageKey(ctx, a.ID, which, key); err != nil {
+	if err := s.Store.Writer().SetProfileImageKey(ctx, a.ID, which, key); err != nil {
 		s.dropObjects(ctx, key)
 		return err
 	}
