@@ -46,7 +46,7 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := profileImages(r, &upd); err != nil {
+	if err := profileImages(r, p, &upd); err != nil {
 		return err
 	}
 	acc, u := *auth.Account, *auth.User

@@ -1,10 +1,12 @@
 package mastoapi
 
 import (
+	"encoding/base64"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/id"
@@ -191,12 +193,30 @@ func quoteID(raw string) string {
 	return raw
 }
 
-// profileImages reads avatar and header files for the profile updates.
-func profileImages(r *http.Request, u *social.ProfileUpdate) error {
-	var err error
-	if u.Avatar, _, err = formFile(r, "avatar"); err != nil {
-		return err
+// profileImages reads avatar and header files for the profile updates: multipart
+// files, or data: URIs in ordinary fields, which Mastodon also accepts and some client
+// libraries send.
+func profileImages(r *http.Request, p httpx.Params, u *social.ProfileUpdate) error {
+	for key, dst := range map[string]*[]byte{"avatar": &u.Avatar, "header": &u.Header} {
+		data, _, err := formFile(r, key)
+		if err != nil {
+			return err
+		}
+		if data == nil && strings.HasPrefix(p.Get(key), "data:") {
+			if data, err = dataURI(p.Get(key)); err != nil {
+				return httpx.Unprocessable("Validation failed: %s is not a valid base64 data URI", key)
+			}
+		}
+		*dst = data
 	}
-	u.Header, _, err = formFile(r, "header")
-	return err
+	return nil
+}
+
+// dataURI decodes "data:<type>;base64,<bytes>"; the declared type is ignored like any other.
+func dataURI(s string) ([]byte, error) {
+	head, payload, ok := strings.Cut(strings.TrimPrefix(s, "data:"), ",")
+	if !ok || !strings.HasSuffix(head, ";base64") {
+		return nil, errors.New("not a base64 data URI")
+	}
+	return base64.StdEncoding.DecodeString(payload)
 }

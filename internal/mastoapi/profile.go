@@ -35,7 +35,7 @@ func (a *API) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := profileImages(r, &upd); err != nil {
+	if err := profileImages(r, p, &upd); err != nil {
 		return err
 	}
 	su, err := settingsUpdate(p)
