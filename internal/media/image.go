@@ -37,39 +37,50 @@ func decoderFor(f Format) (decode func(io.Reader) (image.Image, error), config f
 // to decode: a decompression bomb is refused without allocating its pixels.
 // The image comes back upright (EXIF orientation applied).
 func Decode(data []byte, f Format) (image.Image, error) {
+	img, orientation, err := decodeRaw(data, f)
+	if err != nil {
+		return nil, err
+	}
+	return orient(img, orientation), nil
+}
+
+// decodeRaw decodes as stored, returning the EXIF orientation to apply.
+func decodeRaw(data []byte, f Format) (image.Image, int, error) {
 	decode, config, ok := decoderFor(f)
 	if !ok {
-		return nil, refuse("%s images are not supported by this server", f.MIME)
+		return nil, 0, refuse("%s images are not supported by this server", f.MIME)
 	}
 	cfg, err := config(bytes.NewReader(data))
 	if err != nil {
-		return nil, corrupt(f.MIME+" image", err)
+		return nil, 0, corrupt(f.MIME+" image", err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, refuse("the image has no pixels")
+		return nil, 0, refuse("the image has no pixels")
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > MaxInputPixels {
-		return nil, refuse("the image is %d×%d pixels, more than the %d this server accepts", cfg.Width, cfg.Height, MaxInputPixels)
+		return nil, 0, refuse("the image is %d×%d pixels, more than the %d this server accepts", cfg.Width, cfg.Height, MaxInputPixels)
 	}
 	img, err := decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, corrupt(f.MIME+" image", err)
+		return nil, 0, corrupt(f.MIME+" image", err)
 	}
+	orientation := 1
 	if f == JPEG {
-		img = orient(img, exifOrientation(data))
+		orientation = exifOrientation(data)
 	}
-	return img, nil
+	return img, orientation, nil
 }
 
 // ProcessImage re-encodes a still image: upright, at most MaxOriginalPixels, with a
 // preview of at most MaxPreviewPixels and the preview's blurhash. Re-encoding keeps only
 // pixels, so EXIF, GPS positions, comments and anything appended to the file are gone.
 func ProcessImage(data []byte, f Format) (*Result, error) {
-	img, err := Decode(data, f)
+	img, orientation, err := decodeRaw(data, f)
 	if err != nil {
 		return nil, err
 	}
-	return ImageResult(img, f == PNG)
+	// Scaling first makes turning the image upright cheaper; the pixel count is the same.
+	return ImageResult(orient(Fit(img, MaxOriginalPixels), orientation), f == PNG)
 }
 
 // ImageResult encodes a decoded image as an image attachment (also a video's preview
@@ -105,7 +116,7 @@ func Fit(img image.Image, maxPixels int) image.Image {
 	if !ok {
 		return img
 	}
-	return scale(img, w, h)
+	return scale(img, w, h, maxPixels <= MaxPreviewPixels)
 }
 
 func fitPixels(w, h, maxPixels int) (int, int, bool) {
@@ -117,9 +128,23 @@ func fitPixels(w, h, maxPixels int) (int, int, bool) {
 	return nw, nh, true
 }
 
-func scale(img image.Image, w, h int) *image.RGBA {
+// scale resizes img to w×h. x/image's kernel scalers hold a float64 buffer of source
+// height × target width × 4, hundreds of MB for a photo, so large reductions first halve
+// the image (bilinear sampling at exactly ½ averages 2×2 blocks: a box filter) until it
+// is within twice the target; the last step is bilinear, or Catmull-Rom for small
+// images (previews) where its sharper result is worth its now small buffer.
+func scale(img image.Image, w, h int, sharp bool) image.Image {
+	for b := img.Bounds(); b.Dx() >= 2*w && b.Dy() >= 2*h; b = img.Bounds() {
+		half := image.NewRGBA(image.Rect(0, 0, b.Dx()/2, b.Dy()/2))
+		draw.ApproxBiLinear.Scale(half, half.Bounds(), img, b, draw.Src, nil)
+		img = half
+	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Src, nil)
+	var scaler draw.Scaler = draw.ApproxBiLinear
+	if sharp {
+		scaler = draw.CatmullRom
+	}
+	scaler.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Src, nil)
 	return dst
 }
 
@@ -136,8 +161,18 @@ func Crop(img image.Image, w, h int) image.Image {
 	if tw > w {
 		tw, th = w, h
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, tw, th))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), img, r, draw.Src, nil)
+	return scale(subImage(img, r), tw, th, true)
+}
+
+// subImage is the part of img inside r, sharing its pixels where the type allows.
+func subImage(img image.Image, r image.Rectangle) image.Image {
+	if s, ok := img.(interface {
+		SubImage(image.Rectangle) image.Image
+	}); ok {
+		return s.SubImage(r)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	draw.Draw(dst, dst.Bounds(), img, r.Min, draw.Src)
 	return dst
 }
 
