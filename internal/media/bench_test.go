@@ -32,17 +32,23 @@ func photo12MP(b *testing.B) []byte {
 // original within 8.3 MP, a 640×360 preview and a blurhash. It reports images/s and
 // the process's peak resident memory (VmHWM).
 func BenchmarkProcess12MPJPEG(b *testing.B) {
-	data := photo12MP(b)
-	b.SetBytes(int64(len(data)))
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := ProcessImage(data, JPEG); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "images/s")
-	if kb := peakRSSKB(); kb > 0 {
-		b.ReportMetric(float64(kb)/1024, "peak-RSS-MB")
+	upright := photo12MP(b)
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"upright", upright}, {"exif-rotated", withEXIF(upright, 6)}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.data)))
+			for b.Loop() {
+				if _, err := ProcessImage(c.data, JPEG); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "images/s")
+			if kb := peakRSSKB(); kb > 0 {
+				b.ReportMetric(float64(kb)/1024, "peak-RSS-MB")
+			}
+		})
 	}
 }
 
