@@ -266,6 +266,16 @@ func TestMediaOnStatuses(t *testing.T) {
 		}
 		want(t, alice.Do(t, "GET", "/api/v1/media/"+mids[3], nil), 404, "stale media removed")
 		obj(t, alice.Do(t, "GET", "/api/v1/media/"+mids[1], nil), 200, "attached media kept")
+
+		// Delete and redraft: the deleted status's media come back unattached, ready to reuse.
+		gone := obj(t, alice.Do(t, "DELETE", "/api/v1/statuses/"+statusID, nil), 200, "DELETE status")
+		if len(attachmentIDs(gone)) != 2 {
+			t.Errorf("deleted status shows media %v", attachmentIDs(gone))
+		}
+		redraft := obj(t, alice.Do(t, "POST", "/api/v1/statuses", jsonObj{"status": "take two", "media_ids": attachmentIDs(gone)}), 200, "redraft")
+		if strings.Join(attachmentIDs(redraft), ",") != strings.Join(attachmentIDs(gone), ",") {
+			t.Errorf("redraft media %v; want %v", attachmentIDs(redraft), attachmentIDs(gone))
+		}
 	})
 }
 

@@ -199,6 +199,9 @@ func (s *Service) storeThumbnail(ctx context.Context, m *model.MediaAttachment, 
 
 // put stores an object; a backend failure is the client's 503, its cause logged.
 func (s *Service) put(ctx context.Context, key string, data []byte, contentType string) error {
+	if s.Media == nil {
+		return &httpx.Error{Code: http.StatusServiceUnavailable, Msg: "Media storage is not configured on this server"}
+	}
 	if err := s.Media.Store.Put(ctx, key, bytes.NewReader(data), int64(len(data)), contentType); err != nil {
 		return &httpx.Error{Code: http.StatusServiceUnavailable, Msg: "Media storage is unavailable, try again later", Err: err}
 	}
@@ -209,7 +212,7 @@ func (s *Service) put(ctx context.Context, key string, data []byte, contentType 
 // (the orphan clean-up finds what is left).
 func (s *Service) dropObjects(ctx context.Context, keys ...string) {
 	for _, k := range keys {
-		if k == "" {
+		if k == "" || s.Media == nil {
 			continue
 		}
 		if err := s.Media.Store.Delete(ctx, k); err != nil {

@@ -214,6 +214,10 @@ func (s *Service) Delete(ctx context.Context, actor *model.Account, statusID int
 		if st.AccountID != actor.ID {
 			return ErrNotFound // others' statuses answer 404 like invisible ones, as Mastodon does
 		}
+		// Its media stay, unattached, for a day: "delete and redraft" attaches them again.
+		if err := q.AttachMedia(ctx, st.ID, nil); err != nil {
+			return err
+		}
 		if err := q.DeleteStatus(ctx, st); err != nil || st.ReblogOfID == nil {
 			return err
 		}
