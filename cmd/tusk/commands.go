@@ -49,6 +49,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return err
 	}
 	log := newLogger(cfg, stderr)
+	raiseOpenFileLimit(log)
 	srv, err := server.Open(ctx, cfg, log)
 	if err != nil {
 		return err

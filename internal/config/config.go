@@ -46,6 +46,7 @@ type Config struct {
 	Instance  InstanceConfig  // instance information and feed access: settings_instance.go
 
 	Network NetworkConfig // outbound guard, proxies, rate limits: settings_network.go
+	Redis   RedisConfig   // event bus shared between processes: settings_redis.go
 }
 
 // BaseURL is the scheme and web host every local URL starts with.
@@ -125,6 +126,7 @@ func derive(c *Config, raw map[string]string) error {
 	if c.SingleUserMode {
 		c.Registrations = RegistrationsClosed // one person's instance takes no sign-ups, as Mastodon's
 	}
+	deriveRedis(c, raw)
 	return deriveJobs(c)
 }
 
