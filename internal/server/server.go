@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/tuskhq/tusk/internal/accounts"
@@ -97,6 +98,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s.Push = push.New(st, cfg, log)
 	s.Social = &social.Service{Store: st, Config: cfg, Log: log, Push: s.Push}
 	s.Social.Media, s.Social.FFmpeg = localMedia(cfg), media.LocateFFmpeg(os.Getenv("FFMPEG_PATH"))
+	s.Social.ImageSlots = make(chan struct{}, runtime.NumCPU())
 	s.Accounts = &accounts.Service{Store: st, Config: cfg}
 	s.OAuth = &oauth.Service{Store: st, Config: cfg, Accounts: s.Accounts, Log: log, VAPID: s.Push}
 	reg := jobs.NewRegistry()

@@ -125,7 +125,7 @@ func (s *Service) processUpload(ctx context.Context, m *model.MediaAttachment, d
 		}
 	}
 	if f.Kind == media.Image && !animated {
-		res, err := media.ProcessImage(data, f)
+		res, err := s.processImage(ctx, data, f)
 		if err != nil {
 			return mediaError(err)
 		}
@@ -182,7 +182,7 @@ func (s *Service) storeThumbnail(ctx context.Context, m *model.MediaAttachment, 
 	if f.Kind != media.Image {
 		return httpx.Unprocessable("Validation failed: Thumbnail must be an image, not %s", f.MIME)
 	}
-	res, err := media.ProcessImage(data, f)
+	res, err := s.processImage(ctx, data, f)
 	if err != nil {
 		return mediaError(err)
 	}
@@ -306,4 +306,27 @@ func (s *Service) removeMedia(ctx context.Context, m *model.MediaAttachment) err
 	}
 	s.dropObjects(ctx, m.FileKey, m.PreviewKey, m.ThumbnailKey, m.UploadKey)
 	return nil
+}
+
+// processImage processes a still image once one of the ImageSlots is free.
+func (s *Service) processImage(ctx context.Context, data []byte, f media.Format) (*media.Result, error) {
+	release, err := s.imageSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return media.ProcessImage(data, f)
+}
+
+// imageSlot waits for one of the ImageSlots; release gives it back.
+func (s *Service) imageSlot(ctx context.Context) (release func(), err error) {
+	if s.ImageSlots == nil {
+		return func() {}, nil
+	}
+	select {
+	case s.ImageSlots <- struct{}{}:
+		return func() { <-s.ImageSlots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

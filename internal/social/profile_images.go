@@ -29,7 +29,7 @@ func (s *Service) saveProfileImages(ctx context.Context, a *model.Account, p Pro
 		if im.data == nil {
 			continue
 		}
-		f, err := s.profileImage(im.data, im.w, im.h)
+		f, err := s.profileImage(ctx, im.data, im.w, im.h)
 		if err != nil {
 			return err
 		}
@@ -43,7 +43,7 @@ func (s *Service) saveProfileImages(ctx context.Context, a *model.Account, p Pro
 	return nil
 }
 
-func (s *Service) profileImage(data []byte, w, h int) (media.File, error) {
+func (s *Service) profileImage(ctx context.Context, data []byte, w, h int) (media.File, error) {
 	f, err := checkUpload(data, "")
 	if err != nil {
 		return media.File{}, err
@@ -51,6 +51,11 @@ func (s *Service) profileImage(data []byte, w, h int) (media.File, error) {
 	if f.Kind != media.Image {
 		return media.File{}, httpx.Unprocessable("Validation failed: Avatar and header must be images, not %s", f.MIME)
 	}
+	release, err := s.imageSlot(ctx)
+	if err != nil {
+		return media.File{}, err
+	}
+	defer release()
 	img, err := media.Decode(data, f)
 	if err != nil {
 		return media.File{}, mediaError(err)

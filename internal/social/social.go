@@ -36,6 +36,9 @@ type Service struct {
 
 	Media  *blob.Media   // where attachments, avatars and headers are stored and served from
 	FFmpeg *media.FFmpeg // video and audio processing; nil when the server has no ffmpeg
+	// ImageSlots bounds how many images are decoded at once (each 12 MP photo takes about
+	// 150 MB while processed); nil means no bound.
+	ImageSlots chan struct{}
 }
 
 // Errors returned to clients, worded as Mastodon words them.
