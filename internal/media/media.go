@@ -37,11 +37,10 @@ const (
 	MaxFrameRate = 120
 )
 
-// Error is a refusal the uploader is told about: an unsupported, corrupt or oversized file.
+// Error is a refusal the uploader is told about: an unsupported or corrupt file.
 type Error struct {
-	Msg      string
-	TooLarge bool // the file is over its size limit (413 rather than 422)
-	Err      error
+	Msg string
+	Err error
 }
 
 func (e *Error) Error() string {

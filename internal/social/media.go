@@ -98,22 +98,18 @@ func checkUpload(data []byte, declared string) (media.Format, error) {
 	family, _, _ := strings.Cut(strings.ToLower(declared), "/")
 	actual, _, _ := strings.Cut(f.MIME, "/")
 	if (family == "image" || family == "video" || family == "audio") && family != actual {
-		return f, httpx.Unprocessable("Validation failed: File was sent as %s but its content is %s", declared, f.MIME)
+		return f, httpx.Unprocessable("Validation failed: File was sent as %s but its content is %s", quoteShort(declared), f.MIME)
 	}
 	return f, nil
 }
 
-// mediaError turns processing refusals into the client's 422 (413 for size).
+// mediaError turns processing refusals into the client's 422.
 func mediaError(err error) error {
 	e, ok := media.IsRefusal(err)
 	if !ok {
 		return err
 	}
-	code := http.StatusUnprocessableEntity
-	if e.TooLarge {
-		code = http.StatusRequestEntityTooLarge
-	}
-	return &httpx.Error{Code: code, Msg: "Validation failed: " + e.Msg, Err: e.Err}
+	return &httpx.Error{Code: http.StatusUnprocessableEntity, Msg: "Validation failed: " + e.Msg, Err: e.Err}
 }
 
 func (s *Service) processUpload(ctx context.Context, m *model.MediaAttachment, data []byte, f media.Format, queued bool) error {
