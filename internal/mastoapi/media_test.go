@@ -14,6 +14,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -387,6 +388,9 @@ func TestAvatarAndHeaderUploads(t *testing.T) {
 		}
 		errorMessage(t, sendMultipart(t, in, alice.Token, "PATCH", "/api/v1/accounts/update_credentials", nil,
 			map[string]upload{"avatar": {[]byte("<html>"), "a.png", "image/png"}}), 422, "HTML avatar")
+		errorMessage(t, sendMultipart(t, in, alice.Token, "PATCH", "/api/v1/accounts/update_credentials", nil,
+			map[string]upload{"avatar": {make([]byte, 2*media.MaxImageBytes+2<<20), "a.png", "image/png"}}), 413, "body over the limit")
+		errorMessage(t, alice.Form(t, "PATCH", "/api/v1/accounts/update_credentials", "avatar="+url.QueryEscape("data:image/png;base64,@@@")), 422, "bad data URI")
 		newKey := strings.TrimPrefix(p["avatar"].(string), in.Social.Media.Host+"/")
 		cleared := obj(t, alice.Do(t, "DELETE", "/api/v1/profile/avatar", nil), 200, "DELETE avatar")
 		if !strings.HasSuffix(cleared["avatar"].(string), "/avatars/original/missing.png") {
