@@ -13,6 +13,7 @@ var Categories = []struct{ Prefix, Name string }{
 	{"accounts/", "avatars and headers"},
 	{"emoji/", "custom emoji"},
 	{"cache/", "remote media cache"},
+	{"uploads/", "pending uploads"},
 }
 
 // CategoryOf names the category of key ("other" outside the known prefixes).

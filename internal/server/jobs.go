@@ -16,6 +16,7 @@ func (s *Server) registerWorkers(reg *jobs.Registry) {
 	s.Social.RegisterDiscoveryJobs(reg)
 	s.Social.RegisterMuteJobs(reg)
 	s.Social.RegisterJobs(reg)
+	s.Social.RegisterMediaJobs(reg)
 	s.registerLinkJobs(reg)
 	jobs.Register(reg, s.Push.Worker())
 	jobs.Register(reg, s.Social.AnnualReportWorker())

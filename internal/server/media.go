@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -95,6 +96,10 @@ func (s *Server) wireMedia(mux *http.ServeMux) error {
 // again first.
 func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
 	key := r.PathValue("key")
+	if strings.HasPrefix(key, uploadsPrefix) {
+		http.NotFound(w, r) // raw uploads wait here for processing: never served as they came
+		return
+	}
 	if strings.HasPrefix(key, mediacache.Prefix) {
 		if err := s.MediaCache.Ensure(r.Context(), key); err != nil && !errors.Is(err, blob.ErrNotExist) {
 			s.Log.Warn("media: refetch an evicted remote file", "key", key, "err", err)
@@ -126,16 +131,38 @@ func (s *Server) registerMediaJobs(reg *jobs.Registry) {
 }
 
 // MediaOwners are the tables that refer to keys, by key prefix, for orphan removal.
-// Attachments (media_attachments/) and avatars and headers (accounts/) join this map
-// with the tables that hold them.
 func (s *Server) MediaOwners() map[string]blob.Owner {
 	return map[string]blob.Owner{
 		mediacache.Prefix: s.MediaCache,
 		"emoji/": blob.OwnerFunc(func(ctx context.Context, key string) (bool, error) {
 			return s.Store.EmojiFileInUse(ctx, strings.TrimPrefix(key, "emoji/"))
 		}),
+		"media_attachments/": ownedByID("media_attachments/", s.Store.MediaKeyInUse),
+		uploadsPrefix:        ownedByID(uploadsPrefix, s.Store.MediaKeyInUse),
+		"accounts/":          ownedByID("accounts/", s.Store.ProfileImageKeyInUse),
 	}
 }
+
+// ownedByID asks inUse about a key that starts with prefix and then the owning row's id
+// (media_attachments/<id>/…, uploads/<id>-…, accounts/<id>/…): one primary-key lookup per
+// object. A key without an id is no row's, so it is an orphan.
+func ownedByID(prefix string, inUse func(ctx context.Context, id int64, key string) (bool, error)) blob.Owner {
+	return blob.OwnerFunc(func(ctx context.Context, key string) (bool, error) {
+		rest := strings.TrimPrefix(key, prefix)
+		end := strings.IndexAny(rest, "/-")
+		if end < 0 {
+			return false, nil
+		}
+		rowID, err := strconv.ParseInt(rest[:end], 10, 64)
+		if err != nil {
+			return false, nil
+		}
+		return inUse(ctx, rowID, key)
+	})
+}
+
+// uploadsPrefix holds video and audio uploads until the queue has processed them.
+const uploadsPrefix = "uploads/"
 
 // MediaSettle is how long a move waits for every running server to pick up a new active
 // backend: comfortably more than the switch's refresh interval.

@@ -280,3 +280,45 @@ func TestEvictedRemoteMediaIsFetchedAgainOnRequest(t *testing.T) {
 		t.Errorf("GET evicted = %d %q after %d origin requests; want 200, the image, fetched again", r.Status, r.Body, hits.Load())
 	}
 }
+
+// TestUploadsAndOrphansByOwner: raw uploads are never served, and orphan removal keeps
+// exactly the objects a row refers to, looked up by the id in the key.
+func TestUploadsAndOrphansByOwner(t *testing.T) {
+	engines(t, func(t *testing.T, in *servertest.Instance) {
+		ctx := context.Background()
+		alice := in.NewMember(t, "alice")
+		put(t, in.Media.Store, object{"uploads/7-abc", "video/mp4", []byte("raw upload")})
+		if r := in.Do(t, "", "GET", "/system/uploads/7-abc", nil); r.Status != 404 {
+			t.Errorf("GET a raw upload = %d; want 404", r.Status)
+		}
+		kept := fmt.Sprintf("accounts/%d/avatar/k.png", alice.Account.ID)
+		if _, err := in.Store.DB().ExecContext(ctx, `UPDATE accounts SET avatar_file_key = $1 WHERE id = $2`, kept, alice.Account.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, key := range []string{kept, fmt.Sprintf("accounts/%d/header/stale.png", alice.Account.ID), "media_attachments/42/original-x.png", "media_attachments/nonumber.png"} {
+			put(t, in.Media.Store, object{key, "image/png", []byte("png")})
+		}
+		var orphans []string
+		unchecked, err := blob.Orphans(ctx, in.Media.Store, in.MediaOwners(), 0, func(i blob.Info) error {
+			orphans = append(orphans, i.Key)
+			return nil
+		})
+		if err != nil || len(unchecked) > 0 {
+			t.Fatalf("orphans: %v (unchecked %v)", err, unchecked)
+		}
+		want := map[string]bool{fmt.Sprintf("accounts/%d/header/stale.png", alice.Account.ID): true,
+			"media_attachments/42/original-x.png": true, "media_attachments/nonumber.png": true, "uploads/7-abc": true}
+		got := map[string]bool{}
+		for _, k := range orphans {
+			got[k] = true
+		}
+		for k := range want {
+			if !got[k] {
+				t.Errorf("%s not found orphaned (orphans %v)", k, orphans)
+			}
+		}
+		if got[kept] {
+			t.Errorf("the avatar in use was called an orphan")
+		}
+	})
+}

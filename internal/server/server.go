@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime"
 	"time"
 
 	"github.com/tuskhq/tusk/internal/accounts"
@@ -20,6 +22,7 @@ import (
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/mail"
 	"github.com/tuskhq/tusk/internal/mastoapi"
+	"github.com/tuskhq/tusk/internal/media"
 	"github.com/tuskhq/tusk/internal/mediacache"
 	"github.com/tuskhq/tusk/internal/metrics"
 	"github.com/tuskhq/tusk/internal/oauth"
@@ -98,6 +101,8 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s := &Server{Config: cfg, Log: log, Store: st}
 	s.Push = push.New(st, cfg, log)
 	s.Social = &social.Service{Store: st, Config: cfg, Log: log, Push: s.Push}
+	s.Social.FFmpeg = media.LocateFFmpeg(os.Getenv("FFMPEG_PATH"))
+	s.Social.ImageSlots = make(chan struct{}, runtime.NumCPU())
 	s.Accounts = &accounts.Service{Store: st, Config: cfg}
 	s.OAuth = &oauth.Service{Store: st, Config: cfg, Accounts: s.Accounts, Log: log, VAPID: s.Push}
 	reg := jobs.NewRegistry()
@@ -120,6 +125,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	if err := s.wireMedia(mux); err != nil {
 		return nil, err
 	}
+	s.Social.Media = s.Media // uploads go through the storage switch, so a move takes them too
 	s.mux = mux
 	s.handler = logRequests(log, compressJSON(cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux)))))))
 	return s, nil

@@ -26,6 +26,9 @@ func (s *Service) Schedule(ctx context.Context, author *model.Account, user *mod
 	if err := scheduleTimeAllowed(at); err != nil {
 		return nil, err
 	}
+	if len(p.MediaIDs) > 0 {
+		return nil, httpx.Unprocessable("Validation failed: scheduled posts with media are not supported by this server yet")
+	}
 	sched := &model.ScheduledStatus{AccountID: author.ID, ScheduledAt: at.UTC(), Params: scheduledParams(p)}
 	err := s.Store.Tx(ctx, func(q store.Q) error {
 		if err := s.scheduleLimits(ctx, q, author.ID, at); err != nil {

@@ -30,7 +30,7 @@ func (r Renderer) StatusEdits(list []*social.EditView) []StatusEdit {
 	out := make([]StatusEdit, len(list))
 	for i, e := range list {
 		out[i] = StatusEdit{Content: e.Content, SpoilerText: e.SpoilerText, Sensitive: e.Sensitive, CreatedAt: timestamp(e.CreatedAt),
-			Account: r.Account(e.Account), MediaAttachments: []any{}, Emojis: noEmojis()}
+			Account: r.Account(e.Account), MediaAttachments: r.mediaList(e.Media), Emojis: noEmojis()}
 		if e.PollOptions != nil {
 			p := &StatusEditPoll{}
 			for _, title := range e.PollOptions {
