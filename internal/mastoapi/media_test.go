@@ -104,6 +104,10 @@ func storedObject(t *testing.T, in *servertest.Instance, url string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The URL serves the same bytes: what a client fetches is what was stored.
+	if r := in.Do(t, "", "GET", strings.TrimPrefix(url, in.URL), nil); r.Status != 200 || !bytes.Equal(r.Body, data) {
+		t.Fatalf("GET %s = %d, %d bytes; stored %d", url, r.Status, len(r.Body), len(data))
+	}
 	return data
 }
 

@@ -117,15 +117,15 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s.Social.Jobs = s.Jobs
 	s.Social.Mail, s.Social.Emojis = s.Accounts.Mail, emoji.NewCatalogue(st, log)
 	mux := http.NewServeMux()
+	if err := s.wireMedia(mux); err != nil {
+		return nil, err
+	}
+	s.Social.Media = s.Media // uploads go through the storage switch, so a move takes them too
 	s.OAuth.Routes(mux)
 	mastoapi.New(s.Social, st, cfg, log).Routes(mux)
 	s.consoleRoutes(mux)
 	(&authpages.Pages{Accounts: s.Accounts, Sessions: s.Sessions, Config: cfg, Log: log}).Routes(mux)
 	web.New(st, cfg, log).Routes(mux)
-	if err := s.wireMedia(mux); err != nil {
-		return nil, err
-	}
-	s.Social.Media = s.Media // uploads go through the storage switch, so a move takes them too
 	s.mux = mux
 	s.handler = logRequests(log, compressJSON(cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux)))))))
 	return s, nil
