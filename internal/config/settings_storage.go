@@ -21,6 +21,8 @@ type StorageConfig struct {
 	CacheMaxBytes int64
 	// CacheMaxAge evicts cached remote media not read for this long.
 	CacheMaxAge time.Duration
+	// FFmpegPath is the ffmpeg binary, or the folder holding ffmpeg and ffprobe; empty: PATH.
+	FFmpegPath string
 }
 
 // S3Config is an S3-compatible bucket, configured with Mastodon's variables.
@@ -136,6 +138,10 @@ var storageSettings = []setting{
 		days, err := parseInt(v, 1, 3650)
 		c.Storage.CacheMaxAge = time.Duration(days) * 24 * time.Hour
 		return err
+	}},
+	{"FFMPEG_PATH", "ffmpeg-path", "", "ffmpeg binary (or the folder with ffmpeg and ffprobe) for video and audio; empty: found on PATH", func(c *Config, v string) error {
+		c.Storage.FFmpegPath = v
+		return nil
 	}},
 }
 

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"runtime"
 	"time"
 
@@ -101,7 +100,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s := &Server{Config: cfg, Log: log, Store: st}
 	s.Push = push.New(st, cfg, log)
 	s.Social = &social.Service{Store: st, Config: cfg, Log: log, Push: s.Push}
-	s.Social.FFmpeg = media.LocateFFmpeg(os.Getenv("FFMPEG_PATH"))
+	s.Social.FFmpeg = media.LocateFFmpeg(cfg.Storage.FFmpegPath)
 	s.Social.ImageSlots = make(chan struct{}, runtime.NumCPU())
 	s.Accounts = &accounts.Service{Store: st, Config: cfg}
 	s.OAuth = &oauth.Service{Store: st, Config: cfg, Accounts: s.Accounts, Log: log, VAPID: s.Push}
