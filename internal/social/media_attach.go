@@ -30,7 +30,20 @@ func validateMediaIDs(ids []int64, poll *model.PollParams) error {
 // unattached (and removed a day later unless used again).
 func (s *Service) attachMedia(ctx context.Context, q store.Q, authorID, statusID int64, ids []int64) error {
 	ids = uniqueIDs(ids)
+	if err := s.checkAttachable(ctx, q, authorID, statusID, ids); err != nil {
+		return err
+	}
+	return q.AttachMedia(ctx, statusID, ids)
+}
+
+// checkAttachable refuses media that are not the author's, not ready, attached to another
+// status than statusID (0: any status), or reserved by a scheduled status.
+func (s *Service) checkAttachable(ctx context.Context, q store.Q, authorID, statusID int64, ids []int64) error {
 	list, err := q.MediaByIDs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	reserved, err := q.IsMediaReserved(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -42,7 +55,7 @@ func (s *Service) attachMedia(ctx context.Context, q store.Q, authorID, statusID
 	nonImage := false
 	for _, mid := range ids {
 		m := byID[mid]
-		if m == nil || m.AccountID != authorID || (m.StatusID != nil && *m.StatusID != statusID) {
+		if m == nil || m.AccountID != authorID || (m.StatusID != nil && *m.StatusID != statusID) || reserved[mid] {
 			missing = append(missing, id.Format(mid))
 			continue
 		}
@@ -57,7 +70,7 @@ func (s *Service) attachMedia(ctx context.Context, q store.Q, authorID, statusID
 	if nonImage && len(ids) > 1 {
 		return httpx.Unprocessable("Validation failed: Cannot attach a video or audio file to a post with other files")
 	}
-	return q.AttachMedia(ctx, statusID, ids)
+	return nil
 }
 
 // recordEditMedia remembers which attachments a status has in one of its versions.

@@ -146,7 +146,8 @@ func (q Q) MediaOf(ctx context.Context, statusIDs []int64) (map[int64][]*model.M
 
 // StaleUnattachedMedia lists up to limit attachments left unattached since before.
 func (q Q) StaleUnattachedMedia(ctx context.Context, before time.Time, limit int) ([]*model.MediaAttachment, error) {
-	return q.media(ctx, "stale media", `WHERE m.status_id IS NULL AND m.updated_at < $1 ORDER BY m.updated_at LIMIT $2`, before, limit)
+	return q.media(ctx, "stale media", `WHERE m.status_id IS NULL AND m.updated_at < $1
+		AND NOT EXISTS (SELECT 1 FROM scheduled_status_media r WHERE r.media_id = m.id) ORDER BY m.updated_at LIMIT $2`, before, limit)
 }
 
 // SetEditMedia records which attachments a version of a status had.
@@ -208,3 +209,79 @@ func (q Q) ProfileImageKeyInUse(ctx context.Context, id int64, key string) (bool
 		AND (avatar_file_key = $2 OR header_file_key = $2)`, id, key).Scan(&n)
 	return n > 0, wrap(err, "profile image key in use")
 }
+
+// ReserveMedia marks attachments as the media of a scheduled status, in order.
+func (q Q) ReserveMedia(ctx context.Context, scheduledID int64, ids []int64) error {
+	for i, mid := range ids {
+		_, err := q.db.ExecContext(ctx, `INSERT INTO scheduled_status_media (media_id, scheduled_status_id, position)
+			VALUES ($1, $2, $3)`, mid, scheduledID, i)
+		if isUniqueViolation(err) {
+			return fmt.Errorf("store: media %d is reserved: %w", mid, ErrConflict)
+		}
+		if err != nil {
+			return fmt.Errorf("store: reserve media: %w", err)
+		}
+	}
+	return nil
+}
+
+// ReleaseMedia frees the attachments reserved by a scheduled status, returning their ids
+// in order: the status is being published with them.
+func (q Q) ReleaseMedia(ctx context.Context, scheduledID int64) ([]int64, error) {
+	reserved, err := q.ReservedMedia(ctx, []int64{scheduledID})
+	if err != nil {
+		return nil, err
+	}
+	_, err = q.db.ExecContext(ctx, `DELETE FROM scheduled_status_media WHERE scheduled_status_id = $1`, scheduledID)
+	ids := make([]int64, len(reserved[scheduledID]))
+	for i, m := range reserved[scheduledID] {
+		ids[i] = m.ID
+	}
+	return ids, wrap(err, "release media")
+}
+
+// ReservedMedia loads the reserved attachments of each scheduled status, in order.
+func (q Q) ReservedMedia(ctx context.Context, scheduledIDs []int64) (map[int64][]*model.MediaAttachment, error) {
+	out := map[int64][]*model.MediaAttachment{}
+	if len(scheduledIDs) == 0 {
+		return out, nil
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT r.scheduled_status_id, `+mediaColumns+` FROM scheduled_status_media r
+		JOIN media_attachments m ON m.id = r.media_id WHERE r.scheduled_status_id IN (`+placeholders(1, len(scheduledIDs))+`)
+		ORDER BY r.scheduled_status_id, r.position`, int64Args(scheduledIDs)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: reserved media: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sid int64
+		m, err := scanMedia(prefixed{rows, &sid})
+		if err != nil {
+			return nil, fmt.Errorf("store: reserved media: %w", err)
+		}
+		out[sid] = append(out[sid], m)
+	}
+	return out, rows.Err()
+}
+
+// IsMediaReserved reports which of the attachments a scheduled status holds.
+func (q Q) IsMediaReserved(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT media_id FROM scheduled_status_media WHERE media_id IN (`+placeholders(1, len(ids))+`)`, int64Args(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: reserved media: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mid int64
+		if err := rows.Scan(&mid); err != nil {
+			return nil, err
+		}
+		out[mid] = true
+	}
+	return out, rows.Err()
+}
+
