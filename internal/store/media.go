@@ -284,4 +284,3 @@ func (q Q) IsMediaReserved(ctx context.Context, ids []int64) (map[int64]bool, er
 	}
 	return out, rows.Err()
 }
-
