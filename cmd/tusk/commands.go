@@ -49,6 +49,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return err
 	}
 	log := newLogger(cfg, stderr)
+	raiseOpenFileLimit(log)
 	srv, err := server.Open(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -133,6 +134,12 @@ Instance commands (rules, server domain blocks, custom emoji):
   emoji import PATH [--category C] [--prefix P] [--suffix S] [--overwrite] [--unlisted]
   emoji list | emoji remove SHORTCODE
 
+Media commands (storage backends, remote media cache):
+  migrate --to s3|local [--dry-run]
+  usage
+  remove [--days N] [--prune-profiles]
+  remove-orphans [--dry-run]
+
 Run "tusk admin accounts COMMAND --help" for a command's flags, and
 "tusk serve --help" for the settings (database, domain) every command reads.
 `
@@ -142,7 +149,7 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if err != nil {
 		return err
 	}
-	if len(rest) == 0 || (rest[0] != "accounts" && rest[0] != "queues" && !isDiscoveryGroup(rest[0]) && !admin.IsInstanceGroup(rest[0])) {
+	if len(rest) == 0 || (rest[0] != "accounts" && rest[0] != "queues" && rest[0] != "media" && !isDiscoveryGroup(rest[0]) && !admin.IsInstanceGroup(rest[0])) {
 		fmt.Fprint(stderr, adminUsage)
 		return fmt.Errorf("admin: unknown or missing group (want: accounts or queues)")
 	}
@@ -154,11 +161,15 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if isDiscoveryGroup(rest[0]) {
 		return runDiscoveryGroup(ctx, srv, rest, stdout)
 	}
+	if rest[0] == "media" {
+		return admin.Media(ctx, admin.MediaDeps{Storage: srv.MediaStorage, SetState: server.SetMediaState(srv.Store),
+			Cache: srv.MediaCache, Owners: srv.MediaOwners(), Settle: server.MediaSettle, Out: stdout, Err: stderr}, rest[1:])
+	}
 	if rest[0] == "queues" {
 		return admin.Queues(ctx, admin.QueueDeps{Console: srv.Console, Out: stdout}, rest[1:])
 	}
 	if admin.IsInstanceGroup(rest[0]) {
-		im := &emoji.Importer{Store: srv.Store, Dir: emoji.Dir(cfg.DataDir), Catalogue: srv.Social.Emojis}
+		im := &emoji.Importer{Store: srv.Store, Blobs: srv.MediaStorage, Catalogue: srv.Social.Emojis}
 		return admin.Instance(ctx, admin.InstanceDeps{Store: srv.Store, Emoji: im, Out: stdout}, rest[0], rest[1:])
 	}
 	return admin.Accounts(ctx, admin.Deps{Store: srv.Store, Config: cfg, Accounts: srv.Accounts,

@@ -13,13 +13,29 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Local keeps objects as files under a root folder (the data dir's media folder).
 // A content-type sidecar is not needed: types follow from the extensions tusk chose.
 type Local struct {
 	Root string
+
+	mu    sync.Mutex
+	etags map[etagKey]string // MD5s already computed, so serving a file does not hash it each time
 }
+
+// etagKey identifies a file's content well enough to reuse its hash: objects are written
+// once under keys that change with their content, and a rewrite changes the mtime.
+type etagKey struct {
+	path  string
+	size  int64
+	mtime time.Time
+}
+
+// maxCachedETags bounds the hash cache; past it, the cache starts over.
+const maxCachedETags = 50000
 
 func (l *Local) path(key string) (string, error) {
 	if !validKey(key) {
@@ -96,17 +112,38 @@ func (l *Local) Stat(ctx context.Context, key string) (Info, error) {
 }
 
 func (l *Local) info(key, p string, st fs.FileInfo) (Info, error) {
+	etag, err := l.etag(key, p, st)
+	if err != nil {
+		return Info{}, err
+	}
+	return Info{Key: key, Size: st.Size(), ModTime: st.ModTime(), ContentType: typeOf(key), ETag: etag}, nil
+}
+
+func (l *Local) etag(key, p string, st fs.FileInfo) (string, error) {
+	k := etagKey{p, st.Size(), st.ModTime()}
+	l.mu.Lock()
+	etag, ok := l.etags[k]
+	l.mu.Unlock()
+	if ok {
+		return etag, nil
+	}
 	f, err := os.Open(p)
 	if err != nil {
-		return Info{}, notExist(err, key)
+		return "", notExist(err, key)
 	}
 	defer f.Close()
 	h := md5.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return Info{}, fmt.Errorf("blob: hash %s: %w", key, err)
+		return "", fmt.Errorf("blob: hash %s: %w", key, err)
 	}
-	return Info{Key: key, Size: st.Size(), ModTime: st.ModTime(), ContentType: typeOf(key),
-		ETag: `"` + hex.EncodeToString(h.Sum(nil)) + `"`}, nil
+	etag = `"` + hex.EncodeToString(h.Sum(nil)) + `"`
+	l.mu.Lock()
+	if l.etags == nil || len(l.etags) >= maxCachedETags {
+		l.etags = map[etagKey]string{}
+	}
+	l.etags[k] = etag
+	l.mu.Unlock()
+	return etag, nil
 }
 
 // Delete removes key's file.

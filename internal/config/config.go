@@ -46,6 +46,8 @@ type Config struct {
 	Instance  InstanceConfig  // instance information and feed access: settings_instance.go
 
 	Network NetworkConfig // outbound guard, proxies, rate limits: settings_network.go
+	Redis   RedisConfig   // event bus shared between processes: settings_redis.go
+	Storage StorageConfig // media backends, media host, remote media cache: settings_storage.go
 
 	StreamingBaseURL string // where apps open streams, when not the web host: settings_streaming.go
 }
@@ -126,6 +128,10 @@ func derive(c *Config, raw map[string]string) error {
 	c.LocalHTTPS = https
 	if c.SingleUserMode {
 		c.Registrations = RegistrationsClosed // one person's instance takes no sign-ups, as Mastodon's
+	}
+	deriveRedis(c, raw)
+	if err := deriveStorage(c); err != nil {
+		return err
 	}
 	return deriveJobs(c)
 }

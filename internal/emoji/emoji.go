@@ -75,5 +75,5 @@ func extension(contentType string) string {
 // ContentTypes are the image types an emoji may have.
 var ContentTypes = []string{"image/png", "image/gif", "image/webp"}
 
-// Dir is the folder under the data dir that holds emoji images.
-func Dir(dataDir string) string { return filepath.Join(dataDir, "emoji") }
+// Dir is the folder of emoji images in the local media backend under the data dir.
+func Dir(dataDir string) string { return filepath.Join(dataDir, "media", "emoji") }

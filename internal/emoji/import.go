@@ -3,6 +3,7 @@ package emoji
 import (
 	"archive/tar"
 	"archive/zip"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -17,15 +18,28 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tuskhq/tusk/internal/blob"
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/store"
 )
 
-// Importer stores emoji images in Dir and their records in Store.
+// Importer stores emoji images in the media storage (keys emoji/<file>) and their
+// records in Store.
 type Importer struct {
 	Store     *store.Store
-	Dir       string     // the data dir's emoji folder
+	Blobs     blob.Store // the instance's media storage; nil: a local folder holding Dir
+	Dir       string     // the local media folder's emoji folder, used when Blobs is nil
 	Catalogue *Catalogue // reloaded after an import; may be nil
+}
+
+// Key is the media storage key of an emoji image file.
+func Key(file string) string { return "emoji/" + file }
+
+func (im *Importer) blobs() blob.Store {
+	if im.Blobs != nil {
+		return im.Blobs
+	}
+	return &blob.Local{Root: filepath.Dir(im.Dir)}
 }
 
 // Options tune an import, as tootctl's emoji import does.
@@ -45,9 +59,6 @@ type Result struct {
 // Import reads every image in a folder, a .tar, .tar.gz / .tgz or .zip archive.
 func (im *Importer) Import(ctx context.Context, path string, o Options) (*Result, error) {
 	res := &Result{Skipped: map[string]string{}}
-	if err := os.MkdirAll(im.Dir, 0o750); err != nil {
-		return nil, fmt.Errorf("emoji: create %s: %w", im.Dir, err)
-	}
 	each := func(name string, r io.Reader) error {
 		why, err := im.importOne(ctx, name, r, o)
 		if err != nil {
@@ -190,8 +201,8 @@ func (im *Importer) importOne(ctx context.Context, name string, r io.Reader, o O
 func (im *Importer) save(ctx context.Context, shortcode string, data []byte, ct string, o Options, old *model.CustomEmoji) error {
 	sum := sha256.Sum256(data)
 	file := FileName(shortcode, hex.EncodeToString(sum[:]), ct)
-	if err := writeFile(filepath.Join(im.Dir, file), data); err != nil {
-		return err
+	if err := im.blobs().Put(ctx, Key(file), bytes.NewReader(data), int64(len(data)), ct); err != nil {
+		return fmt.Errorf("emoji: %w", err)
 	}
 	e := &model.CustomEmoji{Shortcode: shortcode, File: file, ContentType: ct, Category: o.Category, VisibleInPicker: !o.Unlisted}
 	if old != nil {
@@ -224,28 +235,8 @@ func (im *Importer) removeIfUnused(ctx context.Context, file string) error {
 	if err != nil || used {
 		return err
 	}
-	if err := os.Remove(filepath.Join(im.Dir, file)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := im.blobs().Delete(ctx, Key(file)); err != nil {
 		return fmt.Errorf("emoji: %w", err)
 	}
 	return nil
-}
-
-// writeFile writes through a temporary file and a rename, so a reader never sees half an image.
-func writeFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".emoji-*")
-	if err != nil {
-		return fmt.Errorf("emoji: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("emoji: write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("emoji: write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("emoji: %w", err)
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -35,12 +35,18 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := readUploads(w, r, maxProfileUploadBody); err != nil {
+		return err
+	}
 	p, err := httpx.ParseParams(w, r)
 	if err != nil {
 		return err
 	}
 	upd, err := profileUpdate(p)
 	if err != nil {
+		return err
+	}
+	if err := profileImages(r, p, &upd); err != nil {
 		return err
 	}
 	acc, u := *auth.Account, *auth.User

@@ -27,7 +27,7 @@ type API struct {
 
 // New builds the API.
 func New(svc *social.Service, st *store.Store, cfg config.Config, log *slog.Logger) *API {
-	return &API{Social: svc, Store: st, Config: cfg, Log: log, render: entity.Renderer{Config: cfg, Emojis: svc.Emojis}}
+	return &API{Social: svc, Store: st, Config: cfg, Log: log, render: entity.Renderer{Config: cfg, Emojis: svc.Emojis, Media: svc.Media}}
 }
 
 // Routes registers every endpoint on mux: the whole surface, on one screen.

@@ -6,6 +6,7 @@ import (
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/mastoapi/entity"
+	"github.com/tuskhq/tusk/internal/media"
 	"github.com/tuskhq/tusk/internal/social"
 	"github.com/tuskhq/tusk/internal/version"
 )
@@ -24,13 +25,12 @@ func (a *API) statusesConfig() map[string]any {
 		"characters_reserved_per_url": charactersReservedPerURL}
 }
 
-// mediaConfig describes what tusk accepts; media are not yet accepted (uploads answer
-// 422), which these figures cannot express, so they state Mastodon's limits that will
-// apply once they are.
-func mediaConfig() map[string]any {
-	return map[string]any{"supported_mime_types": []string{}, "image_size_limit": 16777216,
-		"image_matrix_limit": 33177600, "video_size_limit": 103809024, "video_frame_rate_limit": 120,
-		"video_matrix_limit": 8294400, "description_limit": 1500}
+// mediaConfig describes what tusk accepts: images always, video and audio only where
+// ffmpeg is installed, so clients learn from supported_mime_types what will be refused.
+func (a *API) mediaConfig() map[string]any {
+	return map[string]any{"supported_mime_types": media.SupportedTypes(a.Social.FFmpeg), "image_size_limit": media.MaxImageBytes,
+		"image_matrix_limit": media.MaxInputPixels, "video_size_limit": media.MaxVideoBytes, "video_frame_rate_limit": media.MaxFrameRate,
+		"video_matrix_limit": media.MaxOriginalPixels, "description_limit": 1500}
 }
 
 // pollsConfig states the poll limits social enforces.
@@ -59,7 +59,7 @@ func (a *API) instanceV1(w http.ResponseWriter, r *http.Request) error {
 		"invites_enabled": false,
 		"configuration": map[string]any{
 			"accounts": map[string]int{"max_featured_tags": 10}, "statuses": a.statusesConfig(),
-			"media_attachments": mediaConfig(), "polls": pollsConfig(),
+			"media_attachments": a.mediaConfig(), "polls": pollsConfig(),
 		},
 		"contact_account": contact, "rules": rules,
 	})
@@ -92,7 +92,7 @@ func (a *API) instanceV2(w http.ResponseWriter, r *http.Request) error {
 			"vapid":             map[string]string{"public_key": vapid},
 			"accounts":          map[string]int{"max_featured_tags": 10, "max_pinned_statuses": 5, "max_profile_fields": maxAccountFields},
 			"statuses":          a.statusesConfig(),
-			"media_attachments": mediaConfig(), "polls": pollsConfig(),
+			"media_attachments": a.mediaConfig(), "polls": pollsConfig(),
 			"translation":        map[string]bool{"enabled": false},
 			"timelines_access":   a.timelinesAccess(),
 			"limited_federation": false,

@@ -3,11 +3,8 @@ package mastoapi
 import (
 	"errors"
 	"net/http"
-	"path/filepath"
-	"regexp"
 	"time"
 
-	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/mastoapi/entity"
 	"github.com/tuskhq/tusk/internal/social"
@@ -86,24 +83,6 @@ func (a *API) customEmojis(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return httpx.OK(w, a.render.CustomEmojis(list))
-}
-
-// emojiFileRE matches the names emoji.FileName gives images, and nothing that could
-// leave the emoji folder.
-var emojiFileRE = regexp.MustCompile(`^[A-Za-z0-9_]+-[0-9a-f]{16}\.(png|gif|webp)$`)
-
-// emojiImage serves an emoji's image. A file's name changes with its content, so
-// clients may keep it for good.
-func (a *API) emojiImage(w http.ResponseWriter, r *http.Request) error {
-	name := r.PathValue("file")
-	if !emojiFileRE.MatchString(name) {
-		return httpx.ErrNotFound
-	}
-	path := filepath.Join(emoji.Dir(a.Config.DataDir), name)
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	http.ServeFile(w, r, path)
-	return nil
 }
 
 // instanceExtras are the parts of the instance entities that come from the admins'

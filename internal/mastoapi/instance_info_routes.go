@@ -12,7 +12,6 @@ func (a *API) instanceInfoRoutes(h route) {
 	h("GET /api/v1/instance/terms_of_service/{date}", a.termsOfService)
 	h("GET /api/v1/instance/translation_languages", a.translationLanguages)
 	h("GET /api/v1/custom_emojis", a.customEmojis)
-	h("GET /system/emoji/{file}", a.emojiImage)
 	h("POST /api/v1/reports", a.fileReport)
 	h("GET /api/oembed", a.oembed)
 }

@@ -24,15 +24,18 @@ func (a *API) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := readUploads(w, r, maxProfileUploadBody); err != nil {
+		return err
+	}
 	p, err := httpx.ParseParams(w, r)
 	if err != nil {
 		return err
 	}
-	if err := refuseImageUploads(r); err != nil {
-		return err
-	}
 	upd, err := profileUpdate(p)
 	if err != nil {
+		return err
+	}
+	if err := profileImages(r, p, &upd); err != nil {
 		return err
 	}
 	su, err := settingsUpdate(p)
@@ -45,20 +48,6 @@ func (a *API) updateProfile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return httpx.OK(w, a.render.Profile(v))
-}
-
-// refuseImageUploads answers an avatar or header file with 422 until tusk stores media,
-// rather than dropping the picture without a word.
-func refuseImageUploads(r *http.Request) error {
-	if r.MultipartForm == nil {
-		return nil
-	}
-	for _, key := range []string{"avatar", "header"} {
-		if len(r.MultipartForm.File[key]) > 0 {
-			return httpx.Unprocessable("Validation failed: %s uploads are not supported by this server yet", key)
-		}
-	}
-	return nil
 }
 
 func settingsUpdate(p httpx.Params) (social.SettingsUpdate, error) {

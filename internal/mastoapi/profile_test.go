@@ -96,7 +96,7 @@ func TestProfileBadInput(t *testing.T) {
 		}
 		res.Body.Close()
 		if res.StatusCode != 422 {
-			t.Errorf("avatar upload = %d; want 422 until media lands", res.StatusCode)
+			t.Errorf("truncated PNG avatar upload = %d; want 422", res.StatusCode)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package mastoapi_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -113,5 +114,49 @@ func TestScheduledStatusPublishes(t *testing.T) {
 			t.Errorf("bob's notifications of the published status = %v; want a mention", types)
 		}
 		scheduledJob(t, in, "close_poll", field(st, "poll", "id").(string))
+	})
+}
+
+// TestScheduledStatusWithMedia: the media are reserved while scheduled (shown, kept from
+// other posts and from the cleanup of unattached media), attached when the status is
+// published, and freed when the schedule is cancelled.
+func TestScheduledStatusWithMedia(t *testing.T) {
+	engines(t, func(t *testing.T, in *servertest.Instance) {
+		startJobs(t, in)
+		alice, bob := in.NewMember(t, "alice"), in.NewMember(t, "bob")
+		newMedia := func() string {
+			m := obj(t, uploadFile(t, in, alice, "/api/v1/media", upload{pngOf(t, 40, 30), "p.png", "image/png"}, nil), 200, "upload")
+			return m["id"].(string)
+		}
+		first, second := newMedia(), newMedia()
+		sched := post(t, alice, jsonObj{"status": "photos later", "scheduled_at": inMinutes(30), "media_ids": []string{first, second}})
+		var got []string
+		for _, m := range sched["media_attachments"].([]any) {
+			got = append(got, m.(map[string]any)["id"].(string))
+		}
+		if len(got) != 2 || got[0] != first || got[1] != second {
+			t.Errorf("scheduled media = %v; want %s, %s", got, first, second)
+		}
+		errorMessage(t, alice.Do(t, "POST", "/api/v1/statuses", jsonObj{"status": "now", "media_ids": []string{first}}), 422, "post reserved media")
+		errorMessage(t, alice.Do(t, "POST", "/api/v1/statuses", jsonObj{"status": "also later", "scheduled_at": inMinutes(40),
+			"media_ids": []string{second}}), 422, "schedule reserved media")
+		errorMessage(t, bob.Do(t, "POST", "/api/v1/statuses", jsonObj{"status": "mine?", "scheduled_at": inMinutes(30),
+			"media_ids": []string{newMedia()}}), 422, "schedule another's media")
+		if removed, err := in.Social.RemoveStaleMedia(context.Background(), time.Now().Add(48*time.Hour)); err != nil || removed != 1 {
+			t.Errorf("RemoveStaleMedia = %d, %v; want only the unreserved upload removed", removed, err)
+		}
+
+		id := sched["id"].(string)
+		backdate(t, in, "scheduled_statuses", "scheduled_at", id)
+		runNow(t, in, scheduledJob(t, in, "publish_scheduled_status", id))
+		statuses := list(t, alice.Do(t, "GET", "/api/v1/accounts/"+idOf(alice.Account.ID)+"/statuses", nil), "alice's statuses")
+		if len(statuses) != 1 || len(statuses[0]["media_attachments"].([]any)) != 2 {
+			t.Fatalf("published = %v; want one status with both photos", statuses)
+		}
+
+		third := newMedia()
+		again := post(t, alice, jsonObj{"status": "cancelled later", "scheduled_at": inMinutes(30), "media_ids": []string{third}})
+		obj(t, alice.Do(t, "DELETE", "/api/v1/scheduled_statuses/"+again["id"].(string), nil), 200, "cancel")
+		obj(t, alice.Do(t, "POST", "/api/v1/statuses", jsonObj{"status": "posted now", "media_ids": []string{third}}), 200, "post freed media")
 	})
 }

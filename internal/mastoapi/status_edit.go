@@ -85,10 +85,10 @@ func editParams(p httpx.Params) (social.EditParams, error) {
 	if err != nil {
 		return social.EditParams{}, err
 	}
-	if p.Has("media_ids[]") && len(p.List("media_ids")) > 0 {
-		return social.EditParams{}, httpx.Unprocessable("Validation failed: media attachments are not supported by this server yet")
-	}
 	out := social.EditParams{Text: p.Get("status"), SpoilerText: p.Get("spoiler_text"), Sensitive: sensitive, Language: p.Get("language")}
+	if out.MediaIDs, err = mediaIDs(p); err != nil {
+		return out, err
+	}
 	out.Poll, err = pollParams(p)
 	return out, err
 }

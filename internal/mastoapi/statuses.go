@@ -50,8 +50,8 @@ func postParams(p httpx.Params, idempotencyKey string) (social.PostParams, error
 		}
 		out.InReplyToID = v
 	}
-	if p.Has("media_ids[]") && len(p.List("media_ids")) > 0 {
-		return out, httpx.Unprocessable("Validation failed: media attachments are not supported by this server yet")
+	if out.MediaIDs, err = mediaIDs(p); err != nil {
+		return out, err
 	}
 	if err := quoteParams(p, &out); err != nil {
 		return out, err

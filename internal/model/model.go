@@ -20,6 +20,8 @@ type Account struct {
 	URL             string
 	AvatarRemoteURL string
 	HeaderRemoteURL string
+	AvatarKey       string // blob key of a local account's avatar; "" for none
+	HeaderKey       string // blob key of a local account's header
 	StatusesCount   int64
 	FollowersCount  int64
 	FollowingCount  int64

@@ -53,6 +53,7 @@ type ScheduledStatus struct {
 	ScheduledAt time.Time
 	Params      ScheduledParams
 	CreatedAt   time.Time
+	Media       []*MediaAttachment // reserved until it is published; loaded by the social layer
 }
 
 // ScheduledParams is what a scheduled status will be posted with, already validated

@@ -16,9 +16,11 @@ func (s *Server) registerWorkers(reg *jobs.Registry) {
 	s.Social.RegisterDiscoveryJobs(reg)
 	s.Social.RegisterMuteJobs(reg)
 	s.Social.RegisterJobs(reg)
+	s.Social.RegisterMediaJobs(reg)
 	s.registerLinkJobs(reg)
 	jobs.Register(reg, s.Push.Worker())
 	jobs.Register(reg, s.Social.AnnualReportWorker())
+	s.registerMediaJobs(reg)
 }
 
 // StartJobs starts working the queues this process's role works (none for web only).

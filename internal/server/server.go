@@ -9,16 +9,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/tuskhq/tusk/internal/accounts"
 	"github.com/tuskhq/tusk/internal/authpages"
+	"github.com/tuskhq/tusk/internal/blob"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/console"
 	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/mail"
 	"github.com/tuskhq/tusk/internal/mastoapi"
+	"github.com/tuskhq/tusk/internal/media"
+	"github.com/tuskhq/tusk/internal/mediacache"
 	"github.com/tuskhq/tusk/internal/metrics"
 	"github.com/tuskhq/tusk/internal/oauth"
 	"github.com/tuskhq/tusk/internal/pubsub"
@@ -43,8 +47,12 @@ type Server struct {
 	Sessions *websession.Service
 	Metrics  *metrics.Metrics
 	Push     *push.Service
-	mux      *http.ServeMux
-	handler  http.Handler
+	// Media is the media storage and its URLs; MediaStorage the switch between backends.
+	Media        *blob.Media
+	MediaStorage *blob.Switch
+	MediaCache   *mediacache.Cache
+	mux          *http.ServeMux
+	handler      http.Handler
 
 	Bus       pubsub.Bus        // live events between the domain and the streaming API: streaming.go
 	Streaming *streaming.Server // the streaming API of this process
@@ -97,9 +105,13 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s := &Server{Config: cfg, Log: log, Store: st}
 	s.Push = push.New(st, cfg, log)
 	s.Social = &social.Service{Store: st, Config: cfg, Log: log, Push: s.Push}
+	s.Social.FFmpeg = media.LocateFFmpeg(cfg.Storage.FFmpegPath)
+	s.Social.ImageSlots = make(chan struct{}, runtime.NumCPU())
 	s.Accounts = &accounts.Service{Store: st, Config: cfg}
 	s.OAuth = &oauth.Service{Store: st, Config: cfg, Accounts: s.Accounts, Log: log, VAPID: s.Push}
-	s.wireBus()
+	if err := s.wireBus(); err != nil {
+		return nil, err
+	}
 	reg := jobs.NewRegistry()
 	s.registerWorkers(reg)
 	s.wireConsole(reg)
@@ -112,6 +124,10 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s.Social.Jobs = s.Jobs
 	s.Social.Mail, s.Social.Emojis = s.Accounts.Mail, emoji.NewCatalogue(st, log)
 	mux := http.NewServeMux()
+	if err := s.wireMedia(mux); err != nil {
+		return nil, err
+	}
+	s.Social.Media = s.Media // uploads go through the storage switch, so a move takes them too
 	s.OAuth.Routes(mux)
 	mastoapi.New(s.Social, st, cfg, log).Routes(mux)
 	s.streamingRoutes(mux)
@@ -119,7 +135,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	(&authpages.Pages{Accounts: s.Accounts, Sessions: s.Sessions, Config: cfg, Log: log}).Routes(mux)
 	web.New(st, cfg, log).Routes(mux)
 	s.mux = mux
-	s.handler = logRequests(log, cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux))))))
+	s.handler = logRequests(log, compressJSON(cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux)))))))
 	return s, nil
 }
 

@@ -8,15 +8,23 @@ import (
 	"github.com/tuskhq/tusk/internal/streaming"
 )
 
-// wireBus gives the domain its event bus: the in-process one unless one was set
-// (a broker shared by several processes).
-func (s *Server) wireBus() {
+// wireBus gives the domain its event bus: Redis when REDIS_URL configures one, so that
+// events reach the streams of every process, and the in-process bus otherwise.
+func (s *Server) wireBus() error {
 	if s.Bus == nil {
-		s.Bus = pubsub.NewMemory()
+		bus, err := pubsub.Open(s.Config, s.Log)
+		if err != nil {
+			return err
+		}
+		if bus == nil {
+			bus = pubsub.NewMemory()
+		}
+		s.Bus = bus
 	}
 	s.Social.Bus = s.Bus
 	s.OAuth.Sessions = s.Social
 	s.Accounts.Sessions = s.Social
+	return nil
 }
 
 // streamingRoutes serves the streaming API from this process, behind the same

@@ -19,12 +19,14 @@ type EditParams struct {
 	Sensitive   *bool  // nil: sensitive exactly when there is a spoiler text
 	Language    string // "": unchanged
 	Poll        *model.PollParams
+	MediaIDs    []int64 // the status's attachments after the edit; none removes them
 }
 
 // EditView is one version of a status, with its author.
 type EditView struct {
 	*model.StatusEdit
 	Account *model.Account
+	Media   []*model.MediaAttachment
 }
 
 // Edit changes one of the actor's statuses, keeping its earlier versions, and tells
@@ -53,7 +55,7 @@ func (s *Service) Edit(ctx context.Context, actor *model.Account, statusID int64
 
 func (s *Service) validateEdit(p *EditParams) error {
 	p.Text = strings.TrimSpace(p.Text)
-	if p.Text == "" {
+	if p.Text == "" && len(p.MediaIDs) == 0 {
 		return httpx.Unprocessable("Validation failed: Text can't be blank")
 	}
 	if n := text.Length(p.Text) + text.Length(p.SpoilerText); n > s.Config.MaxStatusChars {
@@ -61,6 +63,9 @@ func (s *Service) validateEdit(p *EditParams) error {
 	}
 	if len(p.Language) > 16 {
 		return httpx.Unprocessable("Validation failed: Language is not a valid ISO 639 code")
+	}
+	if err := validateMediaIDs(p.MediaIDs, p.Poll); err != nil {
+		return err
 	}
 	if p.Poll != nil {
 		return validatePoll(p.Poll)
@@ -93,12 +98,18 @@ func (s *Service) applyEdit(ctx context.Context, q store.Q, actor *model.Account
 	if err := s.editPoll(ctx, q, st, old, p.Poll); err != nil {
 		return err
 	}
+	if err := s.attachMedia(ctx, q, actor.ID, st.ID, p.MediaIDs); err != nil {
+		return err
+	}
 	version := &model.StatusEdit{StatusID: st.ID, AccountID: st.AccountID, Text: st.Text, Content: st.Content,
 		SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: now}
 	if p.Poll != nil {
 		version.PollOptions = p.Poll.Options
 	}
 	if err := q.InsertStatusEdit(ctx, version); err != nil {
+		return err
+	}
+	if err := recordEditMedia(ctx, q, version); err != nil {
 		return err
 	}
 	if err := s.streamStatus(ctx, q, st, EventStatusUpdate); err != nil {
@@ -118,7 +129,10 @@ func (s *Service) keepOriginal(ctx context.Context, q store.Q, st *model.Status,
 	if poll != nil {
 		original.PollOptions = poll.Options
 	}
-	return q.InsertStatusEdit(ctx, original)
+	if err := q.InsertStatusEdit(ctx, original); err != nil {
+		return err
+	}
+	return recordEditMedia(ctx, q, original)
 }
 
 // retext renders the new text and saves it with its tags and new mentions, which it returns.
@@ -196,7 +210,7 @@ func (s *Service) History(ctx context.Context, viewer *model.Account, statusID i
 	for i, e := range edits {
 		out[i] = &EditView{StatusEdit: e, Account: author}
 	}
-	return out, nil
+	return out, s.loadEditMedia(ctx, st.ID, out)
 }
 
 func (s *Service) currentVersion(ctx context.Context, st *model.Status) (*model.StatusEdit, error) {

@@ -25,6 +25,7 @@ type PostParams struct {
 	Poll           *model.PollParams
 	QuotedStatusID int64
 	QuotePolicy    string // "" means anyone may quote a public or unlisted status
+	MediaIDs       []int64
 }
 
 // Post publishes a status by a local author: stores it with its mentions and tags,
@@ -49,11 +50,14 @@ func (s *Service) Post(ctx context.Context, author *model.Account, user *model.U
 
 func (s *Service) validatePost(p *PostParams, user *model.User) error {
 	p.Text = strings.TrimSpace(p.Text)
-	if p.Text == "" {
+	if p.Text == "" && len(p.MediaIDs) == 0 {
 		return httpx.Unprocessable("Validation failed: Text can't be blank")
 	}
 	if n := text.Length(p.Text) + text.Length(p.SpoilerText); n > s.Config.MaxStatusChars {
 		return httpx.Unprocessable("Validation failed: Text character limit of %d exceeded", s.Config.MaxStatusChars)
+	}
+	if err := validateMediaIDs(p.MediaIDs, p.Poll); err != nil {
+		return err
 	}
 	if p.Visibility == "" {
 		p.Visibility = model.Public
@@ -110,6 +114,9 @@ func (s *Service) insertPost(ctx context.Context, q store.Q, author *model.Accou
 		if err := s.createPoll(ctx, q, st, p.Poll); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.attachMedia(ctx, q, author.ID, st.ID, p.MediaIDs); err != nil {
+		return nil, err
 	}
 	if err := s.attachQuote(ctx, q, st, quoted, p.QuotePolicy); err != nil {
 		return nil, err
@@ -211,6 +218,10 @@ func (s *Service) Delete(ctx context.Context, actor *model.Account, statusID int
 			return ErrNotFound // others' statuses answer 404 like invisible ones, as Mastodon does
 		}
 		if err := s.streamStatus(ctx, q, st, EventDelete); err != nil {
+			return err
+		}
+		// Its media stay, unattached, for a day: "delete and redraft" attaches them again.
+		if err := q.AttachMedia(ctx, st.ID, nil); err != nil {
 			return err
 		}
 		if err := q.DeleteStatus(ctx, st); err != nil || st.ReblogOfID == nil {

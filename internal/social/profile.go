@@ -16,6 +16,7 @@ type ProfileUpdate struct {
 	Locked, Bot, Discoverable, Sensitive *bool
 	Fields                               *[]model.Field
 	Privacy                              *model.Visibility
+	Avatar, Header                       []byte // uploaded images; nil leaves them unchanged
 }
 
 // Limits on profile text, as Mastodon's.
@@ -29,6 +30,9 @@ const (
 // UpdateProfile validates and saves a member's profile and posting defaults in one transaction.
 func (s *Service) UpdateProfile(ctx context.Context, a *model.Account, u *model.User, p ProfileUpdate) error {
 	if err := validateProfile(p); err != nil {
+		return err
+	}
+	if err := s.saveProfileImages(ctx, a, p); err != nil {
 		return err
 	}
 	applyProfile(a, u, p, s.Config.BaseURL())

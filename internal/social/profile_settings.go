@@ -59,6 +59,9 @@ func (s *Service) UpdateFullProfile(ctx context.Context, a *model.Account, u *mo
 	if err := validateSettings(a, p, &su); err != nil {
 		return nil, err
 	}
+	if err := s.saveProfileImages(ctx, a, p); err != nil {
+		return nil, err
+	}
 	ps, err := s.Store.ProfileSettings(ctx, a.ID)
 	if err != nil {
 		return nil, err
@@ -137,5 +140,6 @@ func (s *Service) ClearProfileImage(ctx context.Context, a *model.Account, which
 	if err := s.Store.Tx(ctx, func(q store.Q) error { return q.ClearProfileImage(ctx, a.ID, which) }); err != nil {
 		return nil, err
 	}
+	s.dropObjects(ctx, profileImageKey(a, which))
 	return s.Store.AccountByID(ctx, a.ID)
 }

@@ -34,12 +34,15 @@ func (s *Service) Schedule(ctx context.Context, author *model.Account, user *mod
 		if err := q.InsertScheduledStatus(ctx, sched); err != nil {
 			return err
 		}
+		if err := s.reserveMedia(ctx, q, author.ID, sched.ID, p.MediaIDs); err != nil {
+			return err
+		}
 		return s.scheduleJob(ctx, q, PublishScheduledArgs{ID: sched.ID}, sched.ScheduledAt)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return sched, nil
+	return sched, s.withReservedMedia(ctx, []*model.ScheduledStatus{sched})
 }
 
 func scheduleTimeAllowed(at time.Time) error {
@@ -78,13 +81,20 @@ func postParams(sp model.ScheduledParams) PostParams {
 
 // ScheduledStatuses lists the account's scheduled statuses.
 func (s *Service) ScheduledStatuses(ctx context.Context, owner *model.Account, p httpx.Page) ([]*model.ScheduledStatus, error) {
-	return s.Store.ScheduledStatuses(ctx, owner.ID, storePage(p))
+	list, err := s.Store.ScheduledStatuses(ctx, owner.ID, storePage(p))
+	if err != nil {
+		return nil, err
+	}
+	return list, s.withReservedMedia(ctx, list)
 }
 
 // ScheduledStatus loads one of the owner's scheduled statuses; others' are not found.
 func (s *Service) ScheduledStatus(ctx context.Context, owner *model.Account, id int64) (*model.ScheduledStatus, error) {
 	sched, err := s.Store.ScheduledStatus(ctx, owner.ID, id)
-	return sched, orNotFound(err)
+	if err != nil {
+		return nil, orNotFound(err)
+	}
+	return sched, s.withReservedMedia(ctx, []*model.ScheduledStatus{sched})
 }
 
 // Reschedule moves one of the owner's scheduled statuses to another time.
@@ -149,6 +159,9 @@ func (s *Service) publish(ctx context.Context, q store.Q, sched *model.Scheduled
 		return err
 	}
 	p := postParams(sched.Params)
+	if p.MediaIDs, err = q.ReleaseMedia(ctx, sched.ID); err != nil {
+		return err
+	}
 	if err := s.validatePost(&p, user); err != nil {
 		return err
 	}
@@ -159,6 +172,32 @@ func (s *Service) publish(ctx context.Context, q store.Q, sched *model.Scheduled
 func ignoreNotFound(err error) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
+	}
+	return err
+}
+
+// reserveMedia checks a scheduled status's media as posting would (the author's own,
+// ready, attached nowhere, reserved by no other scheduled status) and reserves them.
+func (s *Service) reserveMedia(ctx context.Context, q store.Q, authorID, scheduledID int64, ids []int64) error {
+	ids = uniqueIDs(ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := s.checkAttachable(ctx, q, authorID, 0, ids); err != nil {
+		return err
+	}
+	return q.ReserveMedia(ctx, scheduledID, ids)
+}
+
+// withReservedMedia loads the media each scheduled status will carry.
+func (s *Service) withReservedMedia(ctx context.Context, list []*model.ScheduledStatus) error {
+	ids := make([]int64, len(list))
+	for i, sched := range list {
+		ids[i] = sched.ID
+	}
+	reserved, err := s.Store.ReservedMedia(ctx, ids)
+	for _, sched := range list {
+		sched.Media = reserved[sched.ID]
 	}
 	return err
 }

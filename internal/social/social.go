@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tuskhq/tusk/internal/blob"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/mail"
+	"github.com/tuskhq/tusk/internal/media"
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/pubsub"
 	"github.com/tuskhq/tusk/internal/push"
@@ -33,6 +35,12 @@ type Service struct {
 	Push *push.Service    // Web Push; nil sends none
 	Bus  pubsub.Bus       // live events for the streaming API; nil publishes none
 	Now  func() time.Time // the clock; nil is time.Now
+
+	Media  *blob.Media   // where attachments, avatars and headers are stored and served from
+	FFmpeg *media.FFmpeg // video and audio processing; nil when the server has no ffmpeg
+	// ImageSlots bounds how many images are decoded at once (each 12 MP photo takes about
+	// 150 MB while processed); nil means no bound.
+	ImageSlots chan struct{}
 }
 
 // Errors returned to clients, worded as Mastodon words them.

@@ -23,6 +23,7 @@ type StatusView struct {
 	Quote                                     *QuoteView
 	QuotePolicy, QuoteApproval                string // who may quote it; whether the viewer may
 	QuotesCount                               int64
+	Media                                     []*model.MediaAttachment
 }
 
 // Views hydrates statuses for viewer with a fixed number of queries, whatever their count.
@@ -87,6 +88,7 @@ type hydration struct {
 	tags     map[int64][]string
 	apps     map[int64]*model.App
 	cards    map[int64]*model.PreviewCard
+	media    map[int64][]*model.MediaAttachment
 	flags    store.ViewerFlags
 	extras   statusExtras
 }
@@ -108,6 +110,9 @@ func (s *Service) hydrate(ctx context.Context, viewer int64, all map[int64]*mode
 		return nil, err
 	}
 	if h.cards, err = s.Store.CardsOf(ctx, ids); err != nil {
+		return nil, err
+	}
+	if h.media, err = s.Store.MediaOf(ctx, ids); err != nil {
 		return nil, err
 	}
 	if h.accounts, err = s.Store.AccountsByIDs(ctx, involvedAccounts(all, h.mentions)); err != nil {
@@ -165,5 +170,6 @@ func (h *hydration) view(st *model.Status) *StatusView {
 	}
 	h.extras.apply(v)
 	v.Card = h.cards[st.ID]
+	v.Media = h.media[st.ID]
 	return v
 }

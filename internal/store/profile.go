@@ -53,7 +53,7 @@ func (q Q) ClearProfileImage(ctx context.Context, accountID int64, which string)
 	if which != Avatar && which != Header {
 		return fmt.Errorf("store: clear profile image: unknown image %q", which)
 	}
-	if _, err := q.db.ExecContext(ctx, `UPDATE accounts SET `+which+`_remote_url = '', updated_at = $1 WHERE id = $2`,
+	if _, err := q.db.ExecContext(ctx, `UPDATE accounts SET `+which+`_remote_url = '', `+which+`_file_key = '', updated_at = $1 WHERE id = $2`,
 		time.Now().UTC(), accountID); err != nil {
 		return fmt.Errorf("store: clear %s of %d: %w", which, accountID, err)
 	}

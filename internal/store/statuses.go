@@ -221,7 +221,7 @@ func (q Q) AccountStatuses(ctx context.Context, viewer, accountID int64, f Accou
 	b.where("s.account_id = ?", accountID)
 	b.visibleTo(viewer)
 	if f.OnlyMedia {
-		b.where("1 = 0") // no status carries media until the media issue adds attachments
+		b.where("EXISTS (SELECT 1 FROM media_attachments om WHERE om.status_id = s.id)")
 	}
 	if f.ExcludeReplies {
 		b.where("(s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)")

@@ -20,7 +20,7 @@ func (b *builder) scope(sc Scope) {
 		b.where("s.local = ?", false)
 	}
 	if sc.OnlyMedia {
-		b.where("1 = 0") // no status carries media until the media issue adds attachments
+		b.where("EXISTS (SELECT 1 FROM media_attachments om WHERE om.status_id = s.id)")
 	}
 	b.screenFor(sc.Viewer)
 }

@@ -76,11 +76,13 @@ func (r Renderer) Account(a *model.Account) Account {
 	if url == "" {
 		url = base + "/@" + a.Acct()
 	}
+	// Avatars and headers are stored as still images, so the static URLs are the same.
+	avatar := pick(r.mediaURL(a.AvatarKey), pick(a.AvatarRemoteURL, base+MissingAvatarPath))
+	header := pick(r.mediaURL(a.HeaderKey), pick(a.HeaderRemoteURL, base+MissingHeaderPath))
 	return Account{
 		ID: id.Format(a.ID), Username: a.Username, Acct: a.Acct(), URL: url, URI: a.URI,
 		DisplayName: a.DisplayName, Note: a.Note,
-		Avatar: pick(a.AvatarRemoteURL, base+MissingAvatarPath), AvatarStatic: pick(a.AvatarRemoteURL, base+MissingAvatarPath),
-		Header: pick(a.HeaderRemoteURL, base+MissingHeaderPath), HeaderStatic: pick(a.HeaderRemoteURL, base+MissingHeaderPath),
+		Avatar: avatar, AvatarStatic: avatar, Header: header, HeaderStatic: header,
 		Locked: a.Locked, Fields: nonNil(a.Fields), Emojis: r.accountEmojis(a), Bot: a.Bot,
 		Discoverable: &discoverable, Indexable: a.Discoverable, HideCollection: &hide, Suspended: a.SuspendedAt != nil,
 		CreatedAt: timestamp(a.CreatedAt.Truncate(24 * time.Hour)), LastStatusAt: dateOnly(a.LastStatusAt),

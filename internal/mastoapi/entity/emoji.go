@@ -10,12 +10,9 @@ type EmojiSource interface {
 	Emoji(shortcode string) (*model.CustomEmoji, bool)
 }
 
-// EmojiPath is where tusk serves emoji images.
-const EmojiPath = "/system/emoji/"
-
 // CustomEmoji renders one emoji; static_url is the same image, as tusk keeps no still copy of animations.
 func (r Renderer) CustomEmoji(e *model.CustomEmoji) Emoji {
-	url := r.Config.BaseURL() + EmojiPath + e.File
+	url := r.Config.MediaBaseURL() + "/" + emoji.Key(e.File)
 	return Emoji{Shortcode: e.Shortcode, URL: url, StaticURL: url, VisibleInPicker: e.VisibleInPicker, Category: e.Category}
 }
 

@@ -5,6 +5,7 @@ package entity
 import (
 	"time"
 
+	"github.com/tuskhq/tusk/internal/blob"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/id"
 )
@@ -13,6 +14,7 @@ import (
 type Renderer struct {
 	Config config.Config
 	Emojis EmojiSource // custom emoji for :shortcodes:; nil renders none
+	Media  *blob.Media // where media objects are served; nil renders no local media URLs
 }
 
 // timestamp renders a time as Mastodon does: UTC with milliseconds.

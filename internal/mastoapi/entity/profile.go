@@ -39,10 +39,11 @@ func (r Renderer) Profile(v *social.ProfileView) Profile {
 	if domains == nil {
 		domains = []string{}
 	}
+	avatar, header := pick(r.mediaURL(a.AvatarKey), a.AvatarRemoteURL), pick(r.mediaURL(a.HeaderKey), a.HeaderRemoteURL)
 	return Profile{
 		ID: id.Format(a.ID), DisplayName: a.DisplayName, Note: a.NoteSource, Fields: plainFields(a.Fields),
-		Avatar: orNull(a.AvatarRemoteURL), AvatarStatic: orNull(a.AvatarRemoteURL), AvatarDescription: ps.AvatarDescription,
-		Header: orNull(a.HeaderRemoteURL), HeaderStatic: orNull(a.HeaderRemoteURL), HeaderDescription: ps.HeaderDescription,
+		Avatar: orNull(avatar), AvatarStatic: orNull(avatar), AvatarDescription: ps.AvatarDescription,
+		Header: orNull(header), HeaderStatic: orNull(header), HeaderDescription: ps.HeaderDescription,
 		Locked: a.Locked, Bot: a.Bot, HideCollections: &hide, Discoverable: &discoverable, Indexable: a.Discoverable,
 		ShowMedia: ps.ShowMedia, ShowMediaReplies: ps.ShowMediaReplies, ShowFeatured: ps.ShowFeatured,
 		AttributionDomains: domains, FeaturedTags: r.FeaturedTags(a, v.FeaturedTags),

@@ -76,7 +76,7 @@ func (r Renderer) Status(v *social.StatusView, signedIn bool) Status {
 		Content: st.Content, CreatedAt: timestamp(st.CreatedAt), EditedAt: timestampPtr(st.EditedAt),
 		Emojis: r.emojisIn(st.Local, st.SpoilerText, st.Content), RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
 		Sensitive: st.Sensitive, SpoilerText: st.SpoilerText, Visibility: string(st.Visibility),
-		MediaAttachments: []any{}, Mentions: r.mentions(v.Mentions), Tags: r.tags(v.Tags), Language: st.Language,
+		MediaAttachments: r.mediaList(v.Media), Mentions: r.mentions(v.Mentions), Tags: r.tags(v.Tags), Language: st.Language,
 	}
 	out.Card = r.Card(v.Card)
 	if st.URL != "" {
@@ -86,6 +86,7 @@ func (r Renderer) Status(v *social.StatusView, signedIn bool) Status {
 		reblog := r.Status(v.Reblog, signedIn)
 		out.Reblog = &reblog
 		out.Content, out.Mentions, out.Tags = "", []Mention{}, []StatusTag{}
+		out.MediaAttachments = []any{}
 	}
 	r.quoteFields(&out, v, signedIn)
 	if v.Poll != nil {

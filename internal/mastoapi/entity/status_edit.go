@@ -30,7 +30,7 @@ func (r Renderer) StatusEdits(list []*social.EditView) []StatusEdit {
 	out := make([]StatusEdit, len(list))
 	for i, e := range list {
 		out[i] = StatusEdit{Content: e.Content, SpoilerText: e.SpoilerText, Sensitive: e.Sensitive, CreatedAt: timestamp(e.CreatedAt),
-			Account: r.Account(e.Account), MediaAttachments: []any{}, Emojis: noEmojis()}
+			Account: r.Account(e.Account), MediaAttachments: r.mediaList(e.Media), Emojis: noEmojis()}
 		if e.PollOptions != nil {
 			p := &StatusEditPoll{}
 			for _, title := range e.PollOptions {
@@ -58,10 +58,10 @@ func (r Renderer) Source(st *model.Status) StatusSource {
 
 // ScheduledStatus is Mastodon's ScheduledStatus entity.
 type ScheduledStatus struct {
-	ID               string          `json:"id"`
-	ScheduledAt      string          `json:"scheduled_at"`
-	Params           ScheduledParams `json:"params"`
-	MediaAttachments []any           `json:"media_attachments"`
+	ID               string            `json:"id"`
+	ScheduledAt      string            `json:"scheduled_at"`
+	Params           ScheduledParams   `json:"params"`
+	MediaAttachments []MediaAttachment `json:"media_attachments"`
 }
 
 // ScheduledParams is what a scheduled status will be posted with.
@@ -85,7 +85,7 @@ type ScheduledParams struct {
 // ScheduledStatus renders a scheduled status.
 func (r Renderer) ScheduledStatus(s *model.ScheduledStatus) ScheduledStatus {
 	p := s.Params
-	out := ScheduledStatus{ID: id.Format(s.ID), ScheduledAt: timestamp(s.ScheduledAt), MediaAttachments: []any{},
+	out := ScheduledStatus{ID: id.Format(s.ID), ScheduledAt: timestamp(s.ScheduledAt), MediaAttachments: r.MediaAttachments(s.Media),
 		Params: ScheduledParams{Text: p.Text, Poll: p.Poll, Sensitive: p.Sensitive, SpoilerText: p.SpoilerText,
 			Visibility: string(p.Visibility), Language: optional(p.Language), ApplicationID: p.ApplicationID,
 			Idempotency: optional(p.Idempotency)}}

@@ -1,0 +1,287 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// connsPerSourceAddr is how many connections share one 127.0.0.x source address:
+// below the 28,232 ephemeral ports Linux hands out per address by default.
+const connsPerSourceAddr = 20000
+
+// dialTimeout bounds one WebSocket handshake.
+const dialTimeout = 30 * time.Second
+
+// sourceAddrs are the loopback addresses connections come from: n of them, or when n
+// is 0 enough that none carries more than connsPerSourceAddr of conns connections.
+func sourceAddrs(conns, n int) ([]netip.Addr, error) {
+	if n == 0 {
+		n = max(1, (conns+connsPerSourceAddr-1)/connsPerSourceAddr)
+	}
+	if n < 1 || n > 254 {
+		return nil, fmt.Errorf("bench: %d source addresses; between 1 and 254 fit in 127.0.0.x", n)
+	}
+	addrs := make([]netip.Addr, n)
+	for i := range addrs {
+		addrs[i] = netip.AddrFrom4([4]byte{127, 0, 0, byte(i + 1)})
+	}
+	return addrs, nil
+}
+
+// frame is one streaming message as Mastodon sends it: the payload is JSON encoded
+// again as a string.
+type frame struct {
+	Stream  []string `json:"stream"`
+	Event   string   `json:"event"`
+	Payload string   `json:"payload"`
+}
+
+// publicUpdate returns the status id of an "update" frame on the public stream, and
+// false for any other frame.
+func publicUpdate(data []byte) (string, bool, error) {
+	var f frame
+	if err := json.Unmarshal(data, &f); err != nil {
+		return "", false, fmt.Errorf("bench: streaming frame %.100q: %w", data, err)
+	}
+	if f.Event != "update" || len(f.Stream) == 0 || f.Stream[0] != "public" {
+		return "", false, nil
+	}
+	id, err := statusID(f.Payload)
+	return id, err == nil, err
+}
+
+// statusID reads the "id" of a status rendered as JSON, decoding no more of it than it
+// must: every subscriber parses every post, on the machine that serves them.
+func statusID(payload string) (string, error) {
+	dec := json.NewDecoder(bytes.NewReader([]byte(payload)))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "", fmt.Errorf("bench: update payload is not a JSON object: %.100q", payload)
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return "", fmt.Errorf("bench: update payload: %w", err)
+		}
+		if key == "id" {
+			var id string
+			if err := dec.Decode(&id); err != nil || id == "" {
+				return "", fmt.Errorf("bench: update payload has no string id: %.100q", payload)
+			}
+			return id, nil
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", fmt.Errorf("bench: update payload: %w", err)
+		}
+	}
+	return "", fmt.Errorf("bench: update payload has no id: %.100q", payload)
+}
+
+// arrival is one status reaching one connection.
+type arrival struct {
+	id string
+	at time.Time
+}
+
+// stream is one open streaming connection and what arrived on it.
+type stream struct {
+	conn     *websocket.Conn
+	arrivals []arrival // appended by the connection's reader only
+	err      error     // why the reader stopped, unless the fleet closed it
+}
+
+// fleetSpec says what connections to open.
+type fleetSpec struct {
+	URL         string       // ws://host:port/api/v1/streaming?stream=public
+	Tokens      []string     // connection i signs in with Tokens[i % len(Tokens)]
+	Connections int          // how many to open
+	UserStream  bool         // also subscribe each connection to its member's user stream
+	Addrs       []netip.Addr // source addresses, used in turn
+	Parallel    int          // handshakes in flight at once
+}
+
+// fleet is the set of open connections.
+type fleet struct {
+	streams   []*stream
+	failed    int   // connections that could not be opened
+	firstErr  error // why the first of them failed
+	delivered atomic.Int64
+	readers   sync.WaitGroup
+	cancel    context.CancelFunc
+	closed    sync.Once
+	closing   atomic.Bool // set before the fleet closes its connections itself
+}
+
+// openFleet opens spec.Connections streams, spec.Parallel handshakes at a time, and
+// starts reading each. Connections that fail are counted, not retried.
+func openFleet(ctx context.Context, spec fleetSpec) *fleet {
+	readCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	f := &fleet{cancel: cancel}
+	clients := make([]*http.Client, len(spec.Addrs))
+	for i, a := range spec.Addrs {
+		clients[i] = fromAddr(a)
+	}
+	var mu sync.Mutex
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for range max(1, spec.Parallel) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < spec.Connections && ctx.Err() == nil; i = int(next.Add(1) - 1) {
+				s, err := dialStream(ctx, spec, clients[i%len(clients)], i)
+				mu.Lock()
+				if err != nil {
+					f.failed++
+					f.firstErr = cmpOr(f.firstErr, err)
+				} else {
+					f.streams = append(f.streams, s)
+				}
+				mu.Unlock()
+				if err == nil {
+					f.readers.Go(func() { f.read(readCtx, s) })
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return f
+}
+
+func cmpOr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// fromAddr is an HTTP client whose connections leave from addr.
+func fromAddr(addr netip.Addr) *http.Client {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: addr.AsSlice()}, Timeout: dialTimeout}
+	return &http.Client{Transport: &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}}
+}
+
+// dialStream opens connection i and, when asked, subscribes it to the user stream too.
+func dialStream(ctx context.Context, spec fleetSpec, client *http.Client, i int) (*stream, error) {
+	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
+	defer cancel()
+	h := http.Header{"Authorization": {"Bearer " + spec.Tokens[i%len(spec.Tokens)]}}
+	conn, resp, err := websocket.Dial(ctx, spec.URL, &websocket.DialOptions{HTTPClient: client, HTTPHeader: h})
+	if err != nil {
+		if resp != nil {
+			err = fmt.Errorf("%w (HTTP %d)", err, resp.StatusCode)
+		}
+		return nil, fmt.Errorf("bench: open stream %d: %w", i, err)
+	}
+	conn.SetReadLimit(1 << 20)
+	if spec.UserStream {
+		if err := conn.Write(ctx, websocket.MessageText, []byte(`{"type":"subscribe","stream":"user"}`)); err != nil {
+			conn.CloseNow()
+			return nil, fmt.Errorf("bench: subscribe stream %d to user: %w", i, err)
+		}
+	}
+	return &stream{conn: conn}, nil
+}
+
+// read records every public update arriving on s until the connection ends. Reading
+// also answers the server's pings.
+func (f *fleet) read(ctx context.Context, s *stream) {
+	for {
+		_, data, err := s.conn.Read(ctx)
+		if err != nil {
+			if !f.closing.Load() {
+				s.err = err
+			}
+			return
+		}
+		at := time.Now()
+		id, ok, err := publicUpdate(data)
+		if err != nil {
+			s.err = err
+			s.conn.CloseNow()
+			return
+		}
+		if ok {
+			s.arrivals = append(s.arrivals, arrival{id: id, at: at})
+			f.delivered.Add(1)
+		}
+	}
+}
+
+// waitDelivered waits until n public updates arrived in all, or until timeout.
+func (f *fleet) waitDelivered(ctx context.Context, n int64, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for f.delivered.Load() < n {
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return true
+}
+
+// close ends every connection with a normal closure, parallel at a time, and waits
+// for the readers; afterwards the streams' arrivals may be read.
+func (f *fleet) close(parallel int) {
+	f.closed.Do(func() { f.closeAll(parallel) })
+}
+
+func (f *fleet) closeAll(parallel int) {
+	f.closing.Store(true)
+	work := make(chan *stream)
+	var wg sync.WaitGroup
+	for range max(1, parallel) {
+		wg.Go(func() {
+			for s := range work {
+				if s.conn.Close(websocket.StatusNormalClosure, "") != nil {
+					s.conn.CloseNow()
+				}
+			}
+		})
+	}
+	for _, s := range f.streams {
+		work <- s
+	}
+	close(work)
+	wg.Wait()
+	f.cancel()
+	f.readers.Wait()
+}
+
+// readerErrors counts the connections that ended before the fleet closed them.
+func (f *fleet) readerErrors() (int, error) {
+	n, first := 0, error(nil)
+	for _, s := range f.streams {
+		if s.err != nil {
+			n++
+			first = cmpOr(first, s.err)
+		}
+	}
+	return n, first
+}
+
+// latencies matches arrivals with the posts' send times; what arrived for a status
+// the benchmark did not post is ignored. It also counts the deliveries that never came.
+func (f *fleet) latencies(posted map[string]time.Time) (took []time.Duration, missing int) {
+	for _, s := range f.streams {
+		got := 0
+		for _, a := range s.arrivals {
+			if sent, ok := posted[a.id]; ok {
+				took = append(took, a.at.Sub(sent))
+				got++
+			}
+		}
+		missing += max(0, len(posted)-got)
+	}
+	slices.Sort(took)
+	return took, missing
+}
