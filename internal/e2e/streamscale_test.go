@@ -47,7 +47,7 @@ func TestStreamingAcrossTwoProcesses(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	app, err := mastodon.RegisterApp(ctx, &mastodon.AppConfig{Server: first, ClientName: "e2e", Scopes: "read write"})
+	app, err := mastodon.RegisterApp(ctx, &mastodon.AppConfig{Server: first, ClientName: "e2e", Scopes: "read write follow"})
 	if err != nil {
 		t.Fatalf("RegisterApp: %v", err)
 	}
