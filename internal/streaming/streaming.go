@@ -261,6 +261,20 @@ func (s *Server) endStale(ctx context.Context, byToken map[int64][]*client) erro
 	return nil
 }
 
+// Shutdown ends every open stream of this process: WebSockets close with 1001 (going
+// away) and SSE responses end, so that the HTTP server can stop.
+func (s *Server) Shutdown() {
+	s.mu.Lock()
+	live := make([]*client, 0, len(s.live))
+	for c := range s.live {
+		live = append(live, c)
+	}
+	s.mu.Unlock()
+	for _, c := range live {
+		c.end(endServer)
+	}
+}
+
 // Subscriptions reports how many streams of this process listen on a bus channel (for
 // metrics, and for tests that wait until a client is subscribed).
 func (s *Server) Subscriptions(channel string) int {

@@ -64,16 +64,25 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	// Subscribed before the handshake completes, so that a client who sees the socket
 	// open misses nothing published after.
 	c := s.open(auth)
-	defer s.close(c)
 	if initial != nil {
 		s.subscribe(c, *initial)
 	}
 	conn, err := websocket.Accept(w, r, opts)
 	if err != nil {
+		s.close(c)
 		return // Accept has answered the client
 	}
 	conn.SetReadLimit(maxClientMessage)
-	ctx, cancel := context.WithCancel(r.Context())
+	// The handler returns once the socket is hijacked: its goroutine's stack grew while
+	// authenticating, and fresh goroutines keep an idle socket to a few kilobytes.
+	go s.runWebSocket(conn, c)
+}
+
+// runWebSocket reads the client's requests and, beside, writes its events, until the
+// connection ends; Server.Shutdown ends it too.
+func (s *Server) runWebSocket(conn *websocket.Conn, c *client) {
+	defer s.close(c)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go s.writeWebSocket(ctx, conn, c)
 	s.readWebSocket(ctx, conn, c)
