@@ -27,13 +27,23 @@ const (
 	endSlow    = "client too slow"
 	endServer  = "server shutting down"
 	endDead    = "no answer to ping"
+	endBinary  = "binary frames are not supported"
 )
+
+// transport is what a connection's transport does when the hub queues an event or the
+// connection ends; SSE streams watch the outbox themselves and have none.
+type transport interface {
+	wake()
+	ping()
+	closeFor(reason string)
+}
 
 // client is one open connection: who it is, its subscriptions and its outbox. The hub
 // writes to the outbox without ever waiting: when it is full, the client is too slow and
 // is disconnected, so one reader who stopped reading costs nobody else anything.
 type client struct {
 	auth *oauth.Auth
+	tr   transport     // nil for SSE
 	out  chan *message // pointers: a queued slot costs 8 bytes, not the message
 	done chan struct{}
 
@@ -43,8 +53,8 @@ type client struct {
 	once   sync.Once
 }
 
-func newClient(auth *oauth.Auth, buffer int) *client {
-	return &client{auth: auth, out: make(chan *message, buffer), done: make(chan struct{}), subs: map[string]*subscription{}}
+func newClient(auth *oauth.Auth, tr transport, buffer int) *client {
+	return &client{auth: auth, tr: tr, out: make(chan *message, buffer), done: make(chan struct{}), subs: map[string]*subscription{}}
 }
 
 func (c *client) account() *model.Account { return c.auth.Account }
@@ -54,6 +64,9 @@ func (c *client) send(m *message) {
 	select {
 	case <-c.done:
 	case c.out <- m:
+		if c.tr != nil {
+			c.tr.wake()
+		}
 	default:
 		c.end(endSlow)
 	}
@@ -66,6 +79,9 @@ func (c *client) end(reason string) {
 		c.reason = reason
 		c.mu.Unlock()
 		close(c.done)
+		if c.tr != nil {
+			c.tr.closeFor(reason)
+		}
 	})
 }
 

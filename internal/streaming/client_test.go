@@ -11,7 +11,7 @@ import (
 )
 
 func TestSlowClientIsDisconnectedWithoutWaiting(t *testing.T) {
-	c := newClient(&oauth.Auth{Token: &model.Token{ID: 1}, Account: &model.Account{ID: 2}}, 2)
+	c := newClient(&oauth.Auth{Token: &model.Token{ID: 1}, Account: &model.Account{ID: 2}}, nil, 2)
 	start := time.Now()
 	for range 3 {
 		c.send(&message{event: "update"})

@@ -27,7 +27,7 @@ func (s *Server) serveSSEPath(name string) http.HandlerFunc {
 			httpx.WriteError(s.log, w, r, err)
 			return
 		}
-		c := s.open(auth)
+		c := s.open(auth, nil)
 		defer s.close(c)
 		s.subscribe(c, st)
 		s.streamSSE(w, r, c)

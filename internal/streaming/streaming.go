@@ -151,8 +151,8 @@ func (s *Server) resolve(ctx context.Context, auth *oauth.Auth, name, tag, list 
 }
 
 // open registers a new connection and its session channels.
-func (s *Server) open(auth *oauth.Auth) *client {
-	c := newClient(auth, s.opts.Buffer)
+func (s *Server) open(auth *oauth.Auth, tr transport) *client {
+	c := newClient(auth, tr, s.opts.Buffer)
 	session := &subscription{c: c, stream: stream{name: "session"}}
 	s.hub.add(session, []string{social.TokenChannel(auth.Token.ID), social.AccountSessionsChannel(auth.Account.ID)})
 	c.subs[""] = session
@@ -211,7 +211,15 @@ func (s *Server) unsubscribe(c *client, st stream) {
 func (s *Server) sweep() {
 	t := time.NewTicker(s.opts.Sweep)
 	defer t.Stop()
-	for range t.C {
+	ping := time.NewTicker(s.opts.Ping)
+	defer ping.Stop()
+	for {
+		select {
+		case <-ping.C:
+			s.pingAll()
+			continue
+		case <-t.C:
+		}
 		s.mu.Lock()
 		if len(s.live) == 0 {
 			s.sweeping = false
@@ -222,6 +230,22 @@ func (s *Server) sweep() {
 		if err := s.SweepNow(context.Background()); err != nil {
 			s.log.Warn("streaming: session sweep", "err", err)
 		}
+	}
+}
+
+// pingAll pings every WebSocket of this process, from this one goroutine: a socket
+// needs no timer of its own.
+func (s *Server) pingAll() {
+	s.mu.Lock()
+	var sockets []transport
+	for c := range s.live {
+		if c.tr != nil {
+			sockets = append(sockets, c.tr)
+		}
+	}
+	s.mu.Unlock()
+	for _, tr := range sockets {
+		tr.ping()
 	}
 }
 

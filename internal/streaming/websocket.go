@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"sync/atomic"
-	"time"
 
 	"github.com/coder/websocket"
 
@@ -63,7 +62,9 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	// Subscribed before the handshake completes, so that a client who sees the socket
 	// open misses nothing published after.
-	c := s.open(auth)
+	ws := &socket{s: s}
+	c := s.open(auth, ws)
+	ws.c = c
 	if initial != nil {
 		s.subscribe(c, *initial)
 	}
@@ -73,19 +74,20 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		return // Accept has answered the client
 	}
 	conn.SetReadLimit(maxClientMessage)
+	ws.conn = conn
+	ws.ready.Store(true)
+	select {
+	case <-c.done: // ended during the handshake
+		ws.closeFor(c.endReason())
+	default:
+		ws.wake() // events queued during the handshake
+	}
 	// The handler returns once the socket is hijacked: its goroutine's stack grew while
-	// authenticating, and fresh goroutines keep an idle socket to a few kilobytes.
-	go s.runWebSocket(conn, c)
-}
-
-// runWebSocket reads the client's requests and, beside, writes its events, until the
-// connection ends; Server.Shutdown ends it too.
-func (s *Server) runWebSocket(conn *websocket.Conn, c *client) {
-	defer s.close(c)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go s.writeWebSocket(ctx, conn, c)
-	s.readWebSocket(ctx, conn, c)
+	// authenticating, and a fresh reader keeps an idle socket to a few kilobytes.
+	go func() {
+		defer s.close(c)
+		s.readWebSocket(context.Background(), conn, c)
+	}()
 }
 
 // readWebSocket handles the client's requests until it leaves or sends a binary frame.
@@ -97,8 +99,7 @@ func (s *Server) readWebSocket(ctx context.Context, conn *websocket.Conn, c *cli
 			return
 		}
 		if typ == websocket.MessageBinary {
-			_ = conn.Close(websocket.StatusUnsupportedData, "binary frames are not supported")
-			c.end(endServer)
+			c.end(endBinary)
 			return
 		}
 		var req request
@@ -133,45 +134,68 @@ func (s *Server) handleRequest(ctx context.Context, c *client, req request) {
 	}
 }
 
-// writeWebSocket sends c's events and pings until the connection ends, then closes it
-// with a status saying why.
-func (s *Server) writeWebSocket(ctx context.Context, conn *websocket.Conn, c *client) {
-	ping := time.NewTicker(s.opts.Ping)
-	defer ping.Stop()
-	var pinging atomic.Bool
+// socket is one open WebSocket. An idle socket costs one goroutine, its reader: a
+// writer runs only while events wait in the outbox, and a ping only until its pong.
+type socket struct {
+	s                *Server
+	conn             *websocket.Conn
+	c                *client
+	ready            atomic.Bool // the handshake is done: writes may start
+	writing, pinging atomic.Bool
+}
+
+// wake starts a writer unless one runs; the hub calls it after queueing an event.
+func (ws *socket) wake() {
+	if ws.ready.Load() && ws.writing.CompareAndSwap(false, true) {
+		go ws.drain()
+	}
+}
+
+// drain writes the queued events and exits when the outbox is empty.
+func (ws *socket) drain() {
 	for {
 		select {
-		case m := <-c.out:
-			if err := writeFrame(ctx, conn, m); err != nil {
-				c.end(endServer)
-			}
-		case <-ping.C:
-			if pinging.CompareAndSwap(false, true) {
-				go s.ping(ctx, conn, c, &pinging)
-			}
-		case <-c.done:
-			if c.endReason() == endDead {
-				_ = conn.CloseNow() // a closing handshake would wait for a peer who is gone
+		case m := <-ws.c.out:
+			if err := writeFrame(context.Background(), ws.conn, m); err != nil {
+				ws.c.end(endServer)
 				return
 			}
-			_ = conn.Close(closeStatus(c.endReason()), c.endReason())
-			return
-		case <-ctx.Done():
-			_ = conn.Close(websocket.StatusGoingAway, endServer)
-			return
+		default:
+			ws.writing.Store(false)
+			// An event queued between the empty read and the store has no writer yet.
+			if len(ws.c.out) == 0 || !ws.writing.CompareAndSwap(false, true) {
+				return
+			}
 		}
 	}
 }
 
-// ping waits for the peer's pong, apart from the writer so events keep flowing; a pong
-// that has not come when the next ping is due means the peer is gone.
-func (s *Server) ping(ctx context.Context, conn *websocket.Conn, c *client, pinging *atomic.Bool) {
-	defer pinging.Store(false)
-	pctx, cancel := context.WithTimeout(ctx, s.opts.Ping)
-	defer cancel()
-	if err := conn.Ping(pctx); err != nil {
-		c.end(endDead)
+// ping waits for the peer's pong; a pong that has not come when the next ping is due
+// means the peer is gone.
+func (ws *socket) ping() {
+	if !ws.ready.Load() || !ws.pinging.CompareAndSwap(false, true) {
+		return
 	}
+	go func() {
+		defer ws.pinging.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), ws.s.opts.Ping)
+		defer cancel()
+		if err := ws.conn.Ping(ctx); err != nil {
+			ws.c.end(endDead)
+		}
+	}()
+}
+
+// closeFor closes the socket once its client has ended, with a status saying why.
+func (ws *socket) closeFor(reason string) {
+	if !ws.ready.Load() {
+		return // the handshake's end closes it
+	}
+	if reason == endDead {
+		go ws.conn.CloseNow() // a closing handshake would wait for a peer who is gone
+		return
+	}
+	go ws.conn.Close(closeStatus(reason), reason)
 }
 
 func writeFrame(ctx context.Context, conn *websocket.Conn, m *message) error {
@@ -194,6 +218,8 @@ func closeStatus(reason string) websocket.StatusCode {
 		return websocket.StatusPolicyViolation
 	case endSlow:
 		return websocket.StatusTryAgainLater
+	case endBinary:
+		return websocket.StatusUnsupportedData
 	}
 	return websocket.StatusGoingAway
 }
