@@ -13,6 +13,8 @@ type message struct {
 	event   string
 	payload string // JSON as a string, or a plain id; "" for none
 	error   *errorFrame
+	ws      []byte // the WebSocket frame, when encoded ahead (see encoded)
+	sse     string // the SSE frame, likewise
 }
 
 // errorFrame is Mastodon's error sent on an open WebSocket.

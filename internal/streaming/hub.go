@@ -152,22 +152,30 @@ func (h *hub) deliver(ctx context.Context, ev social.Event, subs []*subscription
 		}
 		return
 	}
-	rendered := map[string]*string{}
+	// One message per viewer and stream, encoded once for each transport and shared by
+	// all of that viewer's connections: it is never changed once sent.
+	rendered := map[string]*message{}
 	for _, s := range subs {
 		if !s.stream.carries(ev.Name) {
 			continue
 		}
 		key := s.stream.key() + "\x00" + strconv.FormatInt(s.c.account().ID, 10)
-		payload, seen := rendered[key]
+		m, seen := rendered[key]
 		if !seen {
-			p, ok := h.render.event(ctx, s.c.account(), s.stream, ev)
-			if ok {
-				payload = &p
+			if p, ok := h.render.event(ctx, s.c.account(), s.stream, ev); ok {
+				m = encoded(&message{stream: s.stream.ids(), event: ev.Name, payload: p})
 			}
-			rendered[key] = payload
+			rendered[key] = m
 		}
-		if payload != nil {
-			s.c.send(&message{stream: s.stream.ids(), event: ev.Name, payload: *payload})
+		if m != nil {
+			s.c.send(m)
 		}
 	}
+}
+
+// encoded fills in m's frames for both transports.
+func encoded(m *message) *message {
+	m.sse = sseFrame(m)
+	m.ws, _ = wsFrame(m)
+	return m
 }

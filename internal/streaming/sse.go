@@ -57,7 +57,11 @@ func (s *Server) streamSSE(w http.ResponseWriter, r *http.Request, c *client) {
 	for {
 		select {
 		case m := <-c.out:
-			if !write(sseFrame(m)) {
+			frame := m.sse
+			if frame == "" {
+				frame = sseFrame(m)
+			}
+			if !write(frame) {
 				return
 			}
 		case <-heartbeat.C:

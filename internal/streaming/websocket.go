@@ -198,14 +198,26 @@ func (ws *socket) closeFor(reason string) {
 	go ws.conn.Close(closeStatus(reason), reason)
 }
 
-func writeFrame(ctx context.Context, conn *websocket.Conn, m *message) error {
+// wsFrame encodes m as Mastodon's WebSocket sends it.
+func wsFrame(m *message) ([]byte, error) {
 	var v any = frame{Stream: m.stream, Event: m.event, Payload: m.payload}
 	if m.error != nil {
 		v = m.error
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("streaming: encode frame: %w", err)
+		return nil, fmt.Errorf("streaming: encode frame: %w", err)
+	}
+	return b, nil
+}
+
+func writeFrame(ctx context.Context, conn *websocket.Conn, m *message) error {
+	b := m.ws
+	if b == nil {
+		var err error
+		if b, err = wsFrame(m); err != nil {
+			return err
+		}
 	}
 	wctx, cancel := context.WithTimeout(ctx, writeTimeout)
 	defer cancel()
