@@ -154,23 +154,54 @@ func (h *hub) deliver(ctx context.Context, ev social.Event, subs []*subscription
 	}
 	// One message per viewer and stream, encoded once for each transport and shared by
 	// all of that viewer's connections: it is never changed once sent.
-	rendered := map[string]*message{}
-	for _, s := range subs {
+	keys := make([]string, len(subs))
+	var firsts []*subscription
+	seen := map[string]bool{}
+	for i, s := range subs {
 		if !s.stream.carries(ev.Name) {
 			continue
 		}
-		key := s.stream.key() + "\x00" + strconv.FormatInt(s.c.account().ID, 10)
-		m, seen := rendered[key]
-		if !seen {
-			if p, ok := h.render.event(ctx, s.c.account(), s.stream, ev); ok {
-				m = encoded(&message{stream: s.stream.ids(), event: ev.Name, payload: p})
-			}
-			rendered[key] = m
+		keys[i] = s.stream.key() + "\x00" + strconv.FormatInt(s.c.account().ID, 10)
+		if !seen[keys[i]] {
+			seen[keys[i]] = true
+			firsts = append(firsts, s)
 		}
-		if m != nil {
+	}
+	rendered := h.renderAll(ctx, ev, firsts)
+	for i, s := range subs {
+		if m := rendered[keys[i]]; keys[i] != "" && m != nil {
 			s.c.send(m)
 		}
 	}
+}
+
+// renderParallel bounds the viewers rendered at once for one event: each render is a few
+// database reads, so viewers are rendered side by side rather than one after another.
+const renderParallel = 8
+
+// renderAll renders ev for each distinct viewer and stream, by key; nil where the viewer
+// does not get it.
+func (h *hub) renderAll(ctx context.Context, ev social.Event, firsts []*subscription) map[string]*message {
+	out := make(map[string]*message, len(firsts))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, renderParallel)
+	for _, s := range firsts {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			var m *message
+			if p, ok := h.render.event(ctx, s.c.account(), s.stream, ev); ok {
+				m = encoded(&message{stream: s.stream.ids(), event: ev.Name, payload: p})
+			}
+			mu.Lock()
+			out[s.stream.key()+"\x00"+strconv.FormatInt(s.c.account().ID, 10)] = m
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // encoded fills in m's frames for both transports.
