@@ -39,18 +39,11 @@ func (s *Service) NotificationRequest(ctx context.Context, viewer *model.Account
 }
 
 func (s *Service) requestViews(ctx context.Context, viewer *model.Account, list []*model.NotificationRequest) ([]*NotificationRequestView, error) {
-	var senders, statusIDs []int64
-	for _, r := range list {
-		senders = append(senders, r.FromAccountID)
-		if r.LastStatusID != nil {
-			statusIDs = append(statusIDs, *r.LastStatusID)
-		}
+	senders, statusIDs := make([]int64, len(list)), make([]*int64, len(list))
+	for i, r := range list {
+		senders[i], statusIDs[i] = r.FromAccountID, r.LastStatusID
 	}
-	accounts, err := s.Store.AccountsByIDs(ctx, senders)
-	if err != nil {
-		return nil, err
-	}
-	statuses, err := s.statusViewsByID(ctx, viewer, statusIDs)
+	accounts, statuses, err := s.sendersAndStatuses(ctx, viewer, senders, statusIDs)
 	if err != nil {
 		return nil, err
 	}

@@ -39,18 +39,11 @@ func (s *Service) Notification(ctx context.Context, viewer *model.Account, id in
 }
 
 func (s *Service) notificationViews(ctx context.Context, viewer *model.Account, list []*model.Notification) ([]*NotificationView, error) {
-	var senders, statusIDs []int64
-	for _, n := range list {
-		senders = append(senders, n.FromAccountID)
-		if n.StatusID != nil {
-			statusIDs = append(statusIDs, *n.StatusID)
-		}
+	senders, statusIDs := make([]int64, len(list)), make([]*int64, len(list))
+	for i, n := range list {
+		senders[i], statusIDs[i] = n.FromAccountID, n.StatusID
 	}
-	accounts, err := s.Store.AccountsByIDs(ctx, senders)
-	if err != nil {
-		return nil, err
-	}
-	statuses, err := s.statusViewsByID(ctx, viewer, statusIDs)
+	accounts, statuses, err := s.sendersAndStatuses(ctx, viewer, senders, statusIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -67,6 +60,24 @@ func (s *Service) notificationViews(ctx context.Context, viewer *model.Account, 
 		}
 	}
 	return out, nil
+}
+
+// sendersAndStatuses loads, for items that each name a sender and perhaps a status (a
+// notification, a notification request), the senders' accounts and the statuses as viewer
+// sees them in the notifications context.
+func (s *Service) sendersAndStatuses(ctx context.Context, viewer *model.Account, senders []int64, statusIDs []*int64) (map[int64]*model.Account, map[int64]*StatusView, error) {
+	var ids []int64
+	for _, sid := range statusIDs {
+		if sid != nil {
+			ids = append(ids, *sid)
+		}
+	}
+	accounts, err := s.Store.AccountsByIDs(ctx, senders)
+	if err != nil {
+		return nil, nil, err
+	}
+	statuses, err := s.statusViewsByID(ctx, viewer, ids)
+	return accounts, statuses, err
 }
 
 func (s *Service) statusViewsByID(ctx context.Context, viewer *model.Account, ids []int64) (map[int64]*StatusView, error) {
