@@ -13,17 +13,24 @@ import (
 // forNotifications) and no block of the account's domain unless the viewer follows it.
 // Every '?' is the viewer except the one after the mute's expiry, which is now.
 func screenSQL(col string, forNotifications bool) string {
+	return screenSQLOf(col, "?", forNotifications)
+}
+
+// screenSQLOf is screenSQL with the viewer given as the SQL expression viewer (a '?' or a
+// column), so that one query can screen a status from many viewers at once; the mute's
+// expiry stays a '?'.
+func screenSQLOf(col, viewer string, forNotifications bool) string {
 	mute := ""
 	if forNotifications {
 		mute = " AND xm.hide_notifications"
 	}
-	return fmt.Sprintf(`NOT EXISTS (SELECT 1 FROM blocks xb WHERE xb.account_id = ? AND xb.target_account_id = %[1]s)
-		AND NOT EXISTS (SELECT 1 FROM blocks xb WHERE xb.account_id = %[1]s AND xb.target_account_id = ?)
-		AND NOT EXISTS (SELECT 1 FROM mutes xm WHERE xm.account_id = ? AND xm.target_account_id = %[1]s
+	return fmt.Sprintf(`NOT EXISTS (SELECT 1 FROM blocks xb WHERE xb.account_id = %[3]s AND xb.target_account_id = %[1]s)
+		AND NOT EXISTS (SELECT 1 FROM blocks xb WHERE xb.account_id = %[1]s AND xb.target_account_id = %[3]s)
+		AND NOT EXISTS (SELECT 1 FROM mutes xm WHERE xm.account_id = %[3]s AND xm.target_account_id = %[1]s
 			AND (xm.expires_at IS NULL OR xm.expires_at > ?)%[2]s)
 		AND NOT EXISTS (SELECT 1 FROM accounts xa JOIN account_domain_blocks xd ON xd.domain = xa.domain
-			WHERE xa.id = %[1]s AND xd.account_id = ?
-			AND NOT EXISTS (SELECT 1 FROM follows xf WHERE xf.account_id = ? AND xf.target_account_id = %[1]s))`, col, mute)
+			WHERE xa.id = %[1]s AND xd.account_id = %[3]s
+			AND NOT EXISTS (SELECT 1 FROM follows xf WHERE xf.account_id = %[3]s AND xf.target_account_id = %[1]s))`, col, mute, viewer)
 }
 
 func screenArgs(viewer int64) []any {

@@ -152,6 +152,9 @@ func (h *hub) deliver(ctx context.Context, ev social.Event, subs []*subscription
 		}
 		return
 	}
+	if ev.Name == social.EventUpdate || ev.Name == social.EventStatusUpdate {
+		subs = h.deliverShared(ctx, ev, subs)
+	}
 	// One message per viewer and stream, encoded once for each transport and shared by
 	// all of that viewer's connections: it is never changed once sent.
 	keys := make([]string, len(subs))
