@@ -21,6 +21,15 @@ func offsetWindow(p httpx.Params, def, max int) (limit, offset int, err error) {
 	return min(limit, max), offset, err
 }
 
+// requestOffsetWindow parses the request and reads its limit and offset as offsetWindow does.
+func requestOffsetWindow(w http.ResponseWriter, r *http.Request, def, max int) (limit, offset int, err error) {
+	p, err := httpx.ParseParams(w, r)
+	if err != nil {
+		return 0, 0, err
+	}
+	return offsetWindow(p, def, max)
+}
+
 // offsetLinks sets the Link header of an offset-paged list: next when the page was full,
 // prev when it did not start at the beginning.
 func (a *API) offsetLinks(w http.ResponseWriter, r *http.Request, limit, offset, got int) {
@@ -49,11 +58,7 @@ func (a *API) trendingTags(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := httpx.ParseParams(w, r)
-	if err != nil {
-		return err
-	}
-	limit, offset, err := offsetWindow(p, 10, 20)
+	limit, offset, err := requestOffsetWindow(w, r, 10, 20)
 	if err != nil {
 		return err
 	}
@@ -70,11 +75,7 @@ func (a *API) trendingStatuses(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := httpx.ParseParams(w, r)
-	if err != nil {
-		return err
-	}
-	limit, offset, err := offsetWindow(p, 20, 40)
+	limit, offset, err := requestOffsetWindow(w, r, 20, 40)
 	if err != nil {
 		return err
 	}

@@ -14,11 +14,7 @@ func (a *API) trendingLinks(w http.ResponseWriter, r *http.Request) error {
 	if _, err := viewer(r, "read"); err != nil {
 		return err
 	}
-	p, err := httpx.ParseParams(w, r)
-	if err != nil {
-		return err
-	}
-	limit, offset, err := offsetWindow(p, 10, 20)
+	limit, offset, err := requestOffsetWindow(w, r, 10, 20)
 	if err != nil {
 		return err
 	}
