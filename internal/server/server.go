@@ -18,6 +18,7 @@ import (
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/console"
 	"github.com/tuskhq/tusk/internal/emoji"
+	"github.com/tuskhq/tusk/internal/federation"
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/mail"
 	"github.com/tuskhq/tusk/internal/mastoapi"
@@ -56,6 +57,8 @@ type Server struct {
 
 	Bus       pubsub.Bus        // live events between the domain and the streaming API: streaming.go
 	Streaming *streaming.Server // the streaming API of this process
+
+	Federation *federation.Service // ActivityPub: discovery, documents, inboxes, deliveries
 }
 
 // Open connects to the database, applies pending migrations and wires every part.
@@ -112,6 +115,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	if err := s.wireBus(); err != nil {
 		return nil, err
 	}
+	s.Federation = federation.New(st, s.Social, cfg, log, s.outboundClient(), nil)
 	reg := jobs.NewRegistry()
 	s.registerWorkers(reg)
 	s.wireConsole(reg)
@@ -122,6 +126,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s.Accounts.Mail = &mail.Outbox{Jobs: s.Jobs, Config: cfg}
 	s.Push.Jobs = s.Jobs
 	s.Social.Jobs = s.Jobs
+	s.Federation.Jobs = s.Jobs
 	s.Social.Mail, s.Social.Emojis = s.Accounts.Mail, emoji.NewCatalogue(st, log)
 	mux := http.NewServeMux()
 	if err := s.wireMedia(mux); err != nil {
@@ -130,6 +135,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s.Social.Media = s.Media // uploads go through the storage switch, so a move takes them too
 	s.OAuth.Routes(mux)
 	mastoapi.New(s.Social, st, cfg, log).Routes(mux)
+	s.Federation.Routes(mux)
 	s.streamingRoutes(mux)
 	s.consoleRoutes(mux)
 	(&authpages.Pages{Accounts: s.Accounts, Sessions: s.Sessions, Config: cfg, Log: log}).Routes(mux)
