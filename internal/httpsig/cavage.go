@@ -145,6 +145,8 @@ func cavageAlgorithms(name string) ([]string, error) {
 		return []string{AlgRSAv15SHA256}, nil
 	case "hs2019", "":
 		return nil, nil
+	case "ed25519":
+		return []string{AlgEd25519}, nil
 	}
 	return nil, fmt.Errorf("%w: %q", ErrUnsupportedAlgorithm, name)
 }
