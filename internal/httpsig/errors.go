@@ -11,7 +11,7 @@ var (
 	// ErrUnsupportedAlgorithm: the signature or digest names an algorithm we do not verify.
 	ErrUnsupportedAlgorithm = errors.New("httpsig: unsupported algorithm")
 	// ErrMissingComponent: a component we require is not covered, or a covered one is absent.
-	ErrMissingComponent = errors.New("httpsig: required component not signed")
+	ErrMissingComponent = errors.New("httpsig: required component missing")
 	// ErrDigestMismatch: the body digest header does not match the body.
 	ErrDigestMismatch = errors.New("httpsig: digest does not match body")
 	// ErrExpired: the signature is older than the allowed age or past its expiry.
