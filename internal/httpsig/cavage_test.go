@@ -178,7 +178,7 @@ func TestParseCavageParams(t *testing.T) {
 	t.Parallel()
 	good := map[string]map[string]string{
 		`keyId="a",algorithm="rsa-sha256",headers="date",signature="c2ln"`: {"keyId": "a", "algorithm": "rsa-sha256", "headers": "date", "signature": "c2ln"},
-		` keyId="a, b" , created=1402170695,expires=1402170699 `:            {"keyId": "a, b", "created": "1402170695", "expires": "1402170699"},
+		` keyId="a, b" , created=1402170695,expires=1402170699 `:           {"keyId": "a, b", "created": "1402170695", "expires": "1402170699"},
 		`signature="a=b=="`: {"signature": "a=b=="},
 	}
 	for in, want := range good {

@@ -1,6 +1,7 @@
 package httpsig
 
 import (
+	"cmp"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -143,13 +144,20 @@ func parseRFC9421(r *http.Request, scheme string) ([]*signature, error) {
 	if len(labels) > maxLabels {
 		return nil, fmt.Errorf("%w: %d signatures", ErrMalformed, len(labels))
 	}
+	// A label we cannot use (an algorithm or component we do not support)
+	// does not spoil another label on the same request.
 	var out []*signature
+	var firstErr error
 	for _, label := range labels {
 		s, err := parseLabel(r, scheme, inputs, sigs, label)
 		if err != nil {
-			return nil, fmt.Errorf("signature %q: %w", label, err)
+			firstErr = cmp.Or(firstErr, fmt.Errorf("signature %q: %w", label, err))
+			continue
 		}
 		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil, firstErr
 	}
 	return out, nil
 }
@@ -169,7 +177,7 @@ func parseLabel(r *http.Request, scheme string, inputs, sigs *httpsfv.Dictionary
 	if !ok || len(sigBytes) == 0 {
 		return nil, fmt.Errorf("%w: signature is not a byte sequence", ErrMalformed)
 	}
-	s := &signature{scheme: SchemeRFC9421, label: label, sig: sigBytes}
+	s := &signature{scheme: SchemeRFC9421, sig: sigBytes}
 	if err := readInputParams(s, input.Params); err != nil {
 		return nil, err
 	}

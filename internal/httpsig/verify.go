@@ -57,7 +57,6 @@ type Result struct {
 // signature is either scheme's signature, reduced to what verification needs.
 type signature struct {
 	scheme     Scheme
-	label      string
 	keyID      string
 	algs       []string // algorithms to try; nil means "as the key allows"
 	components []string

@@ -264,6 +264,24 @@ func cavageCovering(t testing.TB, key *rsa.PrivateKey, headers string) *http.Req
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
+// TestVerifySecondLabel: an unusable first RFC 9421 signature does not
+// stop a good second one from verifying.
+func TestVerifySecondLabel(t *testing.T) {
+	t.Parallel()
+	key, _ := testKeys()
+	r := signed9421(t, inboundPost(t, testActivity), testActivity, RFC9421Options{Label: "good"})
+	r.Header.Set("Signature-Input", `bad=("@method" "@status");created=1;keyid="x", `+r.Header.Get("Signature-Input"))
+	r.Header.Set("Signature", `bad=:AAAA:, `+r.Header.Get("Signature"))
+	v, _ := newVerifier(&key.PublicKey)
+	if _, err := v.Verify(context.Background(), r, []byte(testActivity)); err != nil {
+		t.Errorf("Verify: %v", err)
+	}
+	r.Header.Set("Signature", `bad=:AAAA:`)
+	if _, err := v.Verify(context.Background(), r, []byte(testActivity)); !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrUnsupportedAlgorithm) {
+		t.Errorf("Verify with only the bad signature: err = %v", err)
+	}
+}
+
 func TestKeyRefresh(t *testing.T) {
 	t.Parallel()
 	key, other := testKeys()
