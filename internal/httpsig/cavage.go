@@ -51,7 +51,8 @@ func needsDigest(r *http.Request, body []byte) bool {
 }
 
 // parseCavageParams reads the comma-separated key="value" list of a
-// draft-cavage Signature header. Integers (created, expires) may be bare.
+// draft-cavage Signature header into a map keyed by lowercased name (some
+// servers write keyid). Integers (created, expires) may be bare.
 func parseCavageParams(s string) (map[string]string, error) {
 	params := make(map[string]string)
 	for s = strings.TrimSpace(s); s != ""; {
@@ -59,7 +60,7 @@ func parseCavageParams(s string) (map[string]string, error) {
 		if !ok {
 			return nil, fmt.Errorf("%w: parameter %q has no value", ErrMalformed, s)
 		}
-		key = strings.TrimSpace(key)
+		key = strings.ToLower(strings.TrimSpace(key))
 		var value string
 		if strings.HasPrefix(rest, `"`) {
 			end := strings.IndexByte(rest[1:], '"')
@@ -108,7 +109,7 @@ func parseCavage(r *http.Request, value string) (*signature, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &signature{scheme: SchemeCavage, keyID: params["keyId"]}
+	s := &signature{scheme: SchemeCavage, keyID: params["keyid"]}
 	if s.keyID == "" {
 		return nil, fmt.Errorf("%w: no keyId", ErrMalformed)
 	}

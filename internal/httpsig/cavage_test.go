@@ -177,8 +177,8 @@ func TestMastodonShapedRequest(t *testing.T) {
 func TestParseCavageParams(t *testing.T) {
 	t.Parallel()
 	good := map[string]map[string]string{
-		`keyId="a",algorithm="rsa-sha256",headers="date",signature="c2ln"`: {"keyId": "a", "algorithm": "rsa-sha256", "headers": "date", "signature": "c2ln"},
-		` keyId="a, b" , created=1402170695,expires=1402170699 `:           {"keyId": "a, b", "created": "1402170695", "expires": "1402170699"},
+		`keyId="a",algorithm="rsa-sha256",headers="date",signature="c2ln"`: {"keyid": "a", "algorithm": "rsa-sha256", "headers": "date", "signature": "c2ln"},
+		` keyId="a, b" , created=1402170695,expires=1402170699 `:           {"keyid": "a, b", "created": "1402170695", "expires": "1402170699"},
 		`signature="a=b=="`: {"signature": "a=b=="},
 	}
 	for in, want := range good {
@@ -193,7 +193,7 @@ func TestParseCavageParams(t *testing.T) {
 			}
 		}
 	}
-	for _, in := range []string{`keyId`, `keyId="a`, `keyId="a"x,b="c"`, `="a"`, `a="1",a="2"`} {
+	for _, in := range []string{`keyId`, `keyId="a`, `keyId="a"x,b="c"`, `="a"`, `a="1",a="2"`, `keyId="1",keyid="2"`} {
 		if _, err := parseCavageParams(in); !errors.Is(err, ErrMalformed) {
 			t.Errorf("parseCavageParams(%q) err = %v; want ErrMalformed", in, err)
 		}

@@ -34,7 +34,7 @@ type KeyFunc func(ctx context.Context, keyID string, refresh bool) (key crypto.P
 
 // Verifier checks inbound signatures. The zero value needs only Keys.
 type Verifier struct {
-	Keys      KeyFunc
+	Keys      KeyFunc          // required
 	Now       func() time.Time // the clock; time.Now when nil
 	MaxAge    time.Duration    // DefaultMaxAge when zero
 	MaxFuture time.Duration    // DefaultMaxFuture when zero
