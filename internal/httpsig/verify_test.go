@@ -10,7 +10,9 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -327,5 +329,39 @@ func TestNoKeyFetchForJunk(t *testing.T) {
 	}
 	if len(sk.calls) != 0 {
 		t.Errorf("KeyFunc called %d times for junk", len(sk.calls))
+	}
+}
+
+// TestRFC9421Loopback signs a client request and verifies it in a real
+// server on loopback, where the request arrives in origin form over plain
+// HTTP: @target-uri and @authority must be rebuilt the way the client saw them.
+func TestRFC9421Loopback(t *testing.T) {
+	t.Parallel()
+	edPub, edPriv, _ := ed25519.GenerateKey(rand.Reader)
+	v, _ := newVerifier(edPub)
+	v.Scheme = "http"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if _, err := v.Verify(r.Context(), r, body); err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	for _, method := range []string{http.MethodPost, http.MethodGet} {
+		body := ""
+		if method == http.MethodPost {
+			body = testActivity
+		}
+		r, _ := http.NewRequest(method, srv.URL+"/users/bob/inbox?x=%20y", strings.NewReader(body))
+		signed9421(t, r, body, RFC9421Options{Key: edPriv})
+		resp, err := srv.Client().Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d %s", method, resp.StatusCode, msg)
+		}
 	}
 }
