@@ -6,6 +6,8 @@ require (
 	github.com/andybalholm/brotli v1.2.3
 	github.com/buckket/go-blurhash v1.1.0
 	github.com/coder/websocket v1.8.15
+	github.com/dunglas/httpsfv v1.1.2
+	github.com/go-fed/httpsig v1.1.0
 	github.com/google/go-cmp v0.7.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/klauspost/compress v1.20.1
