@@ -51,6 +51,9 @@ func (s *Service) mark(ctx context.Context, actor *model.Account, statusID int64
 		if err != nil {
 			return err
 		}
+		if err := s.federate(ctx, q, Favourited{AccountID: actor.ID, StatusID: statusID, Undo: !add}); err != nil {
+			return err
+		}
 		if add {
 			return s.notify(ctx, q, author.AccountID, actor.ID, model.NotifyFavourite, &statusID)
 		}
@@ -125,6 +128,9 @@ func (s *Service) insertReblog(ctx context.Context, q store.Q, actor *model.Acco
 	if err := s.streamStatus(ctx, q, boost, EventUpdate); err != nil {
 		return nil, err
 	}
+	if err := s.federate(ctx, q, Reblogged{boost}); err != nil {
+		return nil, err
+	}
 	return boost, s.notify(ctx, q, original.AccountID, actor.ID, model.NotifyReblog, &original.ID)
 }
 
@@ -143,6 +149,9 @@ func (s *Service) Unreblog(ctx context.Context, actor *model.Account, statusID i
 			return err
 		}
 		if err := s.streamStatus(ctx, q, boost, EventDelete); err != nil {
+			return err
+		}
+		if err := s.federate(ctx, q, StatusDeleted{boost}); err != nil {
 			return err
 		}
 		if err := q.DeleteStatus(ctx, boost); err != nil {

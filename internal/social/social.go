@@ -36,6 +36,8 @@ type Service struct {
 	Bus  pubsub.Bus       // live events for the streaming API; nil publishes none
 	Now  func() time.Time // the clock; nil is time.Now
 
+	Federator Federator // deliveries to other servers; nil federates nothing
+
 	Media  *blob.Media   // where attachments, avatars and headers are stored and served from
 	FFmpeg *media.FFmpeg // video and audio processing; nil when the server has no ffmpeg
 	// ImageSlots bounds how many images are decoded at once (each 12 MP photo takes about
