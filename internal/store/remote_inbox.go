@@ -41,9 +41,13 @@ type DomainPolicy struct {
 func (p DomainPolicy) Suspended() bool { return p.Severity == "suspend" }
 
 // DomainPolicyFor finds the block that applies to host: a block of a domain covers its
-// subdomains, as Mastodon's do, and the most specific block wins.
+// subdomains, as Mastodon's do, and the most specific block wins. host may carry a port.
 func (q Q) DomainPolicyFor(ctx context.Context, host string) (DomainPolicy, error) {
-	candidates := parentDomains(strings.ToLower(strings.TrimSuffix(host, ".")))
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	candidates := parentDomains(host)
+	if name, _, found := strings.Cut(host, ":"); found && !strings.HasPrefix(host, "[") {
+		candidates = append(candidates, parentDomains(name)...) // a block of a host covers all its ports
+	}
 	if len(candidates) == 0 {
 		return DomainPolicy{}, nil
 	}
