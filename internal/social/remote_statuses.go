@@ -111,8 +111,9 @@ func (s *Service) attachRemoteExtras(ctx context.Context, q store.Q, st *model.S
 }
 
 func (s *Service) insertRemoteMedia(ctx context.Context, q store.Q, st *model.Status, media []RemoteMedia) error {
-	for i, m := range media {
-		row := &model.MediaAttachment{AccountID: st.AccountID, StatusID: &st.ID, Position: i, Type: m.Type,
+	ids := make([]int64, 0, len(media))
+	for _, m := range media {
+		row := &model.MediaAttachment{ID: q.NewID(), AccountID: st.AccountID, Type: m.Type,
 			ContentType: m.ContentType, RemoteURL: m.URL, Description: m.Description, Blurhash: m.Blurhash,
 			State: model.MediaReady}
 		if m.Width > 0 && m.Height > 0 {
@@ -122,8 +123,12 @@ func (s *Service) insertRemoteMedia(ctx context.Context, q store.Q, st *model.St
 		if err := q.InsertMedia(ctx, row); err != nil {
 			return err
 		}
+		ids = append(ids, row.ID)
 	}
-	return nil
+	if len(ids) == 0 {
+		return nil
+	}
+	return q.AttachMedia(ctx, st.ID, ids) // in order: the position is the index
 }
 
 // announceNewStatus runs what follows a new status wherever it came from: notifications,
