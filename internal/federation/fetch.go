@@ -105,7 +105,6 @@ func (s *Service) refuseBlocked(ctx context.Context, uri string) error {
 	return nil
 }
 
-
 // FetchObject fetches an ActivityPub document from its origin, signed as the instance
 // actor, and returns it once it passed the content type and origin checks.
 func (s *Service) FetchObject(ctx context.Context, uri string) (map[string]any, error) {

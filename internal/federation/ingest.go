@@ -50,7 +50,9 @@ type SweepActivitiesArgs struct{}
 func (SweepActivitiesArgs) Kind() string { return "federation_sweep_activities" }
 
 // InsertOpts puts the sweep on the scheduler queue.
-func (SweepActivitiesArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: jobs.Scheduler} }
+func (SweepActivitiesArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.Scheduler}
+}
 
 type ingressWorker struct {
 	river.WorkerDefaults[IngressArgs]

@@ -161,7 +161,7 @@ func (r *Remote) webfinger(w http.ResponseWriter, req *http.Request) {
 	w.Header().Set("Content-Type", "application/jrd+json")
 	json.NewEncoder(w).Encode(map[string]any{
 		"subject": "acct:" + a.Username + "@" + r.Host,
-		"links": []any{map[string]any{"rel": "self", "type": ContentType, "href": a.ID}},
+		"links":   []any{map[string]any{"rel": "self", "type": ContentType, "href": a.ID}},
 	})
 }
 
