@@ -211,7 +211,6 @@ func TestInboxDropsSuspendedDomain(t *testing.T) {
 	})
 }
 
-
 func listen(t *testing.T, addr string) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", addr)
