@@ -32,7 +32,7 @@ type StatusDeleted struct{ Status *model.Status }
 // Reblogged: a boost was made (Announce).
 type Reblogged struct{ Boost *model.Status }
 
-// Favourited: AccountID liked or (Undo) stopped liking StatusID.
+// Favourited: AccountID liked StatusID, or (Undo) is about to stop liking it.
 type Favourited struct {
 	AccountID, StatusID int64
 	Undo                bool
@@ -52,7 +52,7 @@ type FollowAnswered struct {
 	Accepted bool
 }
 
-// Blocked: AccountID blocked or (Undo) unblocked TargetID.
+// Blocked: AccountID blocked TargetID, or (Undo) is about to unblock it.
 type Blocked struct {
 	AccountID, TargetID int64
 	Undo                bool

@@ -43,6 +43,12 @@ func (s *Service) mark(ctx context.Context, actor *model.Account, statusID int64
 		return nil, err
 	}
 	err = s.Store.Tx(ctx, func(q store.Q) error {
+		if table == store.Favourites && !add {
+			// Before the row goes: the Undo names the Like by the favourite's id.
+			if err := s.federate(ctx, q, Favourited{AccountID: actor.ID, StatusID: statusID, Undo: true}); err != nil {
+				return err
+			}
+		}
 		changed, err := s.applyMark(ctx, q, actor.ID, statusID, table, add)
 		if err != nil || !changed || table != store.Favourites {
 			return err
@@ -51,10 +57,10 @@ func (s *Service) mark(ctx context.Context, actor *model.Account, statusID int64
 		if err != nil {
 			return err
 		}
-		if err := s.federate(ctx, q, Favourited{AccountID: actor.ID, StatusID: statusID, Undo: !add}); err != nil {
-			return err
-		}
 		if add {
+			if err := s.federate(ctx, q, Favourited{AccountID: actor.ID, StatusID: statusID}); err != nil {
+				return err
+			}
 			return s.notify(ctx, q, author.AccountID, actor.ID, model.NotifyFavourite, &statusID)
 		}
 		return q.DeleteNotificationsFor(ctx, author.AccountID, actor.ID, model.NotifyFavourite, &statusID)

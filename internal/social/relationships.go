@@ -34,10 +34,11 @@ func (s *Service) Block(ctx context.Context, actor *model.Account, targetID int6
 // Unblock lifts actor's block of target; unblocking twice is harmless.
 func (s *Service) Unblock(ctx context.Context, actor *model.Account, targetID int64) (*model.Relationship, error) {
 	return s.changeRelation(ctx, actor, targetID, func(q store.Q) error {
-		if err := q.DeleteRelation(ctx, store.Blocks, actor.ID, targetID); err != nil {
+		// Before the row goes: the Undo names the Block by the block's id.
+		if err := s.federate(ctx, q, Blocked{AccountID: actor.ID, TargetID: targetID, Undo: true}); err != nil {
 			return err
 		}
-		return s.federate(ctx, q, Blocked{AccountID: actor.ID, TargetID: targetID, Undo: true})
+		return q.DeleteRelation(ctx, store.Blocks, actor.ID, targetID)
 	})
 }
 
