@@ -164,4 +164,6 @@ func apTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") 
 
 // apDay renders an account's creation as Mastodon does, to the day, so a document does
 // not reveal when exactly someone signed up.
-func apDay(t time.Time) string { return t.UTC().Truncate(24 * time.Hour).Format("2006-01-02T15:04:05Z") }
+func apDay(t time.Time) string {
+	return t.UTC().Truncate(24 * time.Hour).Format("2006-01-02T15:04:05Z")
+}
