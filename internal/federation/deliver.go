@@ -141,7 +141,8 @@ func (s *Service) signerKey(ctx context.Context, accountID int64) (*LocalKey, er
 	return s.Keys.Account(ctx, a)
 }
 
-// registerOutboundJobs adds the delivery worker.
+// registerOutboundJobs adds the workers of deliveries and of actor updates.
 func (s *Service) registerOutboundJobs(reg *jobs.Registry) {
 	jobs.Register(reg, &deliverWorker{s: s})
+	jobs.Register(reg, &updateActorWorker{s: s})
 }

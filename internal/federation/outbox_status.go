@@ -2,8 +2,13 @@ package federation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/tuskhq/tusk/internal/jobs"
 
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/social"
@@ -107,7 +112,10 @@ func (s *Service) federateUnannounce(ctx context.Context, q store.Q, booster *mo
 	return s.send(ctx, q, booster.ID, s.undo(announce), aud)
 }
 
-// federateProfile sends the actor's new document to its followers' servers.
+// federateProfile queues the Update of a local actor. The document is rendered by the
+// job rather than here: rendering may have to make the account's key, a write that
+// cannot wait inside this transaction on SQLite's one writer, and the job sends the
+// profile as it is then, so quick successive edits send the latest.
 func (s *Service) federateProfile(ctx context.Context, q store.Q, accountID int64) error {
 	a, err := localAccount(ctx, q, accountID)
 	if err != nil || a == nil {
@@ -117,15 +125,53 @@ func (s *Service) federateProfile(ctx context.Context, q store.Q, accountID int6
 	if err := aud.addFollowers(ctx, q, a.ID); err != nil || len(aud) == 0 {
 		return err
 	}
-	doc, err := s.RenderActor(ctx, q, a)
-	if err != nil {
+	if s.Jobs == nil {
+		return errors.New("federation: no job queue to deliver with")
+	}
+	return s.Jobs.Enqueue(ctx, q, UpdateActorArgs{AccountID: a.ID}, &river.InsertOpts{Queue: jobs.Push})
+}
+
+// UpdateActorArgs is the job that sends a local actor's current document to its
+// followers' servers.
+type UpdateActorArgs struct {
+	AccountID int64 `json:"account_id,string"`
+}
+
+// Kind names the job.
+func (UpdateActorArgs) Kind() string { return "federation.update_actor" }
+
+type updateActorWorker struct {
+	river.WorkerDefaults[UpdateActorArgs]
+	s *Service
+}
+
+func (w *updateActorWorker) Work(ctx context.Context, job *river.Job[UpdateActorArgs]) error {
+	return w.s.SendActorUpdate(ctx, job.Args.AccountID)
+}
+
+// SendActorUpdate renders a local actor and queues its Update to every follower's server.
+func (s *Service) SendActorUpdate(ctx context.Context, accountID int64) error {
+	a, err := s.Store.AccountByID(ctx, accountID)
+	if err != nil || !a.IsLocal() {
 		return err
 	}
-	doc.Context = nil
-	at := s.now()
-	update := &Activity{Context: Context, ID: fmt.Sprintf("%s#updates/%d", s.actorID(a), at.UnixMilli()), Type: "Update",
-		Actor: s.actorID(a), To: []string{Public}, Object: doc}
-	return s.send(ctx, q, a.ID, update, aud)
+	if _, err := s.Keys.Account(ctx, a); err != nil { // made here, outside the transaction
+		return err
+	}
+	return s.Store.Tx(ctx, func(q store.Q) error {
+		aud := audience{}
+		if err := aud.addFollowers(ctx, q, a.ID); err != nil || len(aud) == 0 {
+			return err
+		}
+		doc, err := s.RenderActor(ctx, q, a)
+		if err != nil {
+			return err
+		}
+		doc.Context = nil
+		update := &Activity{Context: Context, ID: fmt.Sprintf("%s#updates/%d", s.actorID(a), s.now().UnixMilli()),
+			Type: "Update", Actor: s.actorID(a), To: []string{Public}, Object: doc}
+		return s.send(ctx, q, a.ID, update, aud)
+	})
 }
 
 // federateVote sends a local account's answers to a remote poll to the poll's author,

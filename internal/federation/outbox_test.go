@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -74,7 +75,7 @@ type world struct {
 	acct map[string]*model.Account
 }
 
-func newWorld(t *testing.T, st *store.Store) *world {
+func newWorld(t testing.TB, st *store.Store) *world {
 	t.Helper()
 	cfg := config.Config{LocalDomain: "example.test", WebDomain: "example.test", MaxStatusChars: 500}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -103,7 +104,7 @@ func newWorld(t *testing.T, st *store.Store) *world {
 	return w
 }
 
-func (w *world) local(t *testing.T, name string) {
+func (w *world) local(t testing.TB, name string) {
 	a := &model.Account{Username: name, URI: "https://example.test/users/" + name}
 	if err := w.st.Writer().InsertAccount(context.Background(), a); err != nil {
 		t.Fatal(err)
@@ -111,7 +112,7 @@ func (w *world) local(t *testing.T, name string) {
 	w.acct[name] = a
 }
 
-func (w *world) remote(t *testing.T, name, domain, shared string) {
+func (w *world) remote(t testing.TB, name, domain, shared string) {
 	ctx := context.Background()
 	uri := "https://" + domain + "/users/" + name
 	a := &model.Account{Username: name, Domain: domain, URI: uri}
@@ -125,7 +126,7 @@ func (w *world) remote(t *testing.T, name, domain, shared string) {
 	w.acct[name] = a
 }
 
-func (w *world) remoteStatus(t *testing.T, author string) *model.Status {
+func (w *world) remoteStatus(t testing.TB, author string) *model.Status {
 	a := w.acct[author]
 	st := &model.Status{AccountID: a.ID, URI: a.URI + "/statuses/1", Content: "<p>hello</p>", Visibility: model.Public}
 	if err := w.st.Writer().InsertStatus(context.Background(), store.NewStatus{Status: st}); err != nil {
@@ -322,6 +323,102 @@ func TestFollowRequestAnswersAndReportForward(t *testing.T) {
 		}
 		if got := w.out.take(t); len(got) != 0 {
 			t.Fatalf("a report not to forward sent %+v", got)
+		}
+	})
+}
+
+func TestBoostsEditsPinsProfileAndVotes(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		ctx := context.Background()
+		alice := w.acct["alice"]
+		followers := []string{"https://a.test/inbox", "https://b.test/users/r3/inbox"}
+		theirs := w.remoteStatus(t, "m1")
+		boost, err := w.soc.Reblog(ctx, alice, theirs.ID, model.Public)
+		if err != nil {
+			t.Fatal(err)
+		}
+		announce := w.out.take(t)
+		withAuthor := []string{"https://a.test/inbox", "https://b.test/users/r3/inbox", "https://c.test/inbox"}
+		if !slices.Equal(inboxesOf(announce), withAuthor) || announce[0].activity["type"] != "Announce" ||
+			announce[0].activity["object"] != theirs.URI || announce[0].activity["id"] != boost.URI {
+			t.Fatalf("Announce sent: %+v", announce)
+		}
+		if _, err := w.soc.Unreblog(ctx, alice, theirs.ID); err != nil {
+			t.Fatal(err)
+		}
+		undo := w.out.take(t)
+		inner, _ := undo[0].activity["object"].(map[string]any)
+		if !slices.Equal(inboxesOf(undo), withAuthor) || undo[0].activity["type"] != "Undo" || inner["id"] != boost.URI {
+			t.Fatalf("Undo of the Announce: %+v", undo)
+		}
+
+		mine, err := w.soc.Post(ctx, alice, nil, social.PostParams{Text: "first", Visibility: model.Public, Sensitive: new(false)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.out.take(t)
+		if _, err := w.soc.Edit(ctx, alice, mine.ID, social.EditParams{Text: "second"}); err != nil {
+			t.Fatal(err)
+		}
+		update := w.out.take(t)
+		note, _ := update[0].activity["object"].(map[string]any)
+		if !slices.Equal(inboxesOf(update), followers) || update[0].activity["type"] != "Update" || note["id"] != mine.URI ||
+			note["updated"] == nil || !strings.Contains(note["content"].(string), "second") {
+			t.Fatalf("Update sent: %+v", update)
+		}
+
+		if _, err := w.soc.Pin(ctx, alice, mine.ID); err != nil {
+			t.Fatal(err)
+		}
+		add := w.out.take(t)
+		if !slices.Equal(inboxesOf(add), followers) || add[0].activity["type"] != "Add" || add[0].activity["target"] != w.fed.URLs.Featured("alice") {
+			t.Fatalf("Add sent: %+v", add)
+		}
+		if _, err := w.soc.Unpin(ctx, alice, mine.ID); err != nil {
+			t.Fatal(err)
+		}
+		if remove := w.out.take(t); len(remove) != 2 || remove[0].activity["type"] != "Remove" {
+			t.Fatalf("Remove sent: %+v", remove)
+		}
+
+		name := "Alice A."
+		u := &model.User{AccountID: alice.ID, Email: "alice@example.test"}
+		if err := st.Writer().InsertUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.soc.UpdateProfile(ctx, alice, u, social.ProfileUpdate{DisplayName: &name}); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.out.take(t); len(got) != 0 {
+			t.Fatalf("a profile update delivered before its job ran: %+v", got)
+		}
+		if err := w.fed.SendActorUpdate(ctx, alice.ID); err != nil {
+			t.Fatal(err)
+		}
+		profile := w.out.take(t)
+		person, _ := profile[0].activity["object"].(map[string]any)
+		if !slices.Equal(inboxesOf(profile), followers) || profile[0].activity["type"] != "Update" || person["name"] != name {
+			t.Fatalf("Update of the actor: %+v", profile)
+		}
+
+		poll := &model.Poll{StatusID: theirs.ID, AccountID: theirs.AccountID, Options: []string{"tea", "coffee", "water"}, Multiple: true}
+		if err := st.Writer().InsertPoll(ctx, poll); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.soc.Vote(ctx, alice, poll.ID, []int{0, 2}); err != nil {
+			t.Fatal(err)
+		}
+		votes := w.out.take(t)
+		if len(votes) != 2 {
+			t.Fatalf("votes sent: %+v", votes)
+		}
+		for i, want := range []string{"tea", "water"} {
+			answer, _ := votes[i].activity["object"].(map[string]any)
+			if votes[i].inbox != "https://c.test/inbox" || votes[i].activity["type"] != "Create" || answer["name"] != want ||
+				answer["inReplyTo"] != theirs.URI {
+				t.Errorf("vote %d: %+v", i, votes[i].activity)
+			}
 		}
 	})
 }
