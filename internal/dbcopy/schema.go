@@ -189,19 +189,19 @@ func references(ctx context.Context, db *sql.DB, name string) ([]string, error) 
 	return out, rows.Err()
 }
 
-// parentsFirst orders tables so that a table comes after those its foreign keys name:
-// the target enforces them while rows arrive.
-func parentsFirst(tables []table, deps map[string][]string) []table {
-	byName := map[string]table{}
-	for _, t := range tables {
-		byName[t.name] = t
+// ParentsFirst orders table names so that each comes after the tables its foreign keys
+// name (deps), as a database that enforces them while rows arrive needs; cycles are
+// broken where they are met.
+func ParentsFirst(names []string, deps map[string][]string) []string {
+	known := map[string]bool{}
+	for _, n := range names {
+		known[n] = true
 	}
 	done := map[string]bool{}
-	var out []table
+	var out []string
 	var visit func(name string, path map[string]bool)
 	visit = func(name string, path map[string]bool) {
-		t, ok := byName[name]
-		if !ok || done[name] || path[name] {
+		if !known[name] || done[name] || path[name] {
 			return
 		}
 		path[name] = true
@@ -209,10 +209,23 @@ func parentsFirst(tables []table, deps map[string][]string) []table {
 			visit(d, path)
 		}
 		done[name] = true
-		out = append(out, t)
+		out = append(out, name)
 	}
-	for _, t := range tables {
-		visit(t.name, map[string]bool{})
+	for _, n := range names {
+		visit(n, map[string]bool{})
+	}
+	return out
+}
+
+func parentsFirst(tables []table, deps map[string][]string) []table {
+	byName := map[string]table{}
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		byName[t.name], names[i] = t, t.name
+	}
+	out := make([]table, 0, len(tables))
+	for _, n := range ParentsFirst(names, deps) {
+		out = append(out, byName[n])
 	}
 	return out
 }
