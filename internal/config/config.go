@@ -50,6 +50,8 @@ type Config struct {
 	Storage StorageConfig // media backends, media host, remote media cache: settings_storage.go
 
 	StreamingBaseURL string // where apps open streams, when not the web host: settings_streaming.go
+
+	Backup BackupConfig // scheduled backups: settings_backup.go
 }
 
 // BaseURL is the scheme and web host every local URL starts with.
