@@ -1,4 +1,4 @@
-package backup
+package backup_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tuskhq/tusk/internal/backup"
 	"github.com/tuskhq/tusk/internal/blob"
 	"github.com/tuskhq/tusk/internal/server"
 	"github.com/tuskhq/tusk/internal/server/servertest"
@@ -22,11 +23,11 @@ func TestScheduledKeepsExactlyKeep(t *testing.T) {
 	other := filepath.Join(dir, "notes.txt") // not a backup: retention leaves it alone
 	os.WriteFile(other, []byte("keep me"), 0o600)
 	dst := &blob.Local{Root: dir}
-	src := Source{Store: in.Store, MediaDir: server.LocalMediaDir(in.Config), Env: testEnv}
+	src := backup.Source{Store: in.Store, MediaDir: server.LocalMediaDir(in.Config), Env: testEnv}
 	start := time.Date(2025, 3, 1, 4, 0, 0, 0, time.UTC)
 	var made []string
 	for i := range 5 {
-		key, err := Scheduled(context.Background(), src, dst, "", 3, start.Add(time.Duration(i)*24*time.Hour))
+		key, err := backup.Scheduled(context.Background(), src, dst, "", 3, start.Add(time.Duration(i)*24*time.Hour))
 		if err != nil {
 			t.Fatalf("backup %d: %v", i, err)
 		}
@@ -43,7 +44,7 @@ func TestScheduledKeepsExactlyKeep(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := Verify(f); err != nil {
+	if _, err := backup.Verify(f); err != nil {
 		t.Errorf("scheduled backup does not verify: %v", err)
 	}
 }

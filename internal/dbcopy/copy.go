@@ -22,8 +22,9 @@ var ErrForeignTarget = errors.New("dbcopy: the target database holds another ins
 type Options struct {
 	Progress  io.Writer // where the progress bar goes (stderr); nil shows none
 	BatchRows int       // rows per INSERT; 0 means 500
-	// afterBatch runs after each committed batch: tests interrupt a copy with it.
-	afterBatch func(table string, copied int64) error
+	// AfterBatch, when set, runs after each committed batch with the rows the table's
+	// copy wrote so far; an error stops the copy (a later run resumes it).
+	AfterBatch func(table string, copied int64) error
 }
 
 // Table is one table's outcome.

@@ -1,4 +1,4 @@
-package dbcopy
+package dbcopy_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tuskhq/tusk/internal/blob"
+	"github.com/tuskhq/tusk/internal/dbcopy"
 	"github.com/tuskhq/tusk/internal/dbcopy/dbcopytest"
 	"github.com/tuskhq/tusk/internal/server/servertest"
 	"github.com/tuskhq/tusk/internal/store"
@@ -50,7 +51,7 @@ func TestCopyInterruptedResumedAndRepeated(t *testing.T) {
 
 	// Interrupted in the middle of the statuses, after a few small batches.
 	batches := 0
-	_, err := Copy(ctx, src, target, Options{BatchRows: 5, afterBatch: func(table string, _ int64) error {
+	_, err := dbcopy.Copy(ctx, src, target, dbcopy.Options{BatchRows: 5, AfterBatch: func(table string, _ int64) error {
 		if table == "statuses" {
 			if batches++; batches == 3 {
 				return errInterrupted
@@ -61,7 +62,7 @@ func TestCopyInterruptedResumedAndRepeated(t *testing.T) {
 	if !errors.Is(err, errInterrupted) {
 		t.Fatalf("interrupted copy: %v", err)
 	}
-	rep, err := Copy(ctx, src, target, Options{BatchRows: 7})
+	rep, err := dbcopy.Copy(ctx, src, target, dbcopy.Options{BatchRows: 7})
 	if err != nil {
 		t.Fatalf("resumed copy: %v", err)
 	}
@@ -73,7 +74,7 @@ func TestCopyInterruptedResumedAndRepeated(t *testing.T) {
 			t.Errorf("resumed copy wrote %d of %d statuses; want only those the first run had not", tb.Copied, tb.Rows)
 		}
 	}
-	again, err := Copy(ctx, src, target, Options{})
+	again, err := dbcopy.Copy(ctx, src, target, dbcopy.Options{})
 	if err != nil {
 		t.Fatalf("second complete run: %v", err)
 	}
@@ -94,7 +95,7 @@ func TestCopyKeepsJobsWorkable(t *testing.T) {
 	target := storetest.PostgresURL(t)
 	in := servertest.Start(t, store.SQLite, nil)
 	dbcopytest.Populate(t, in)
-	if _, err := Copy(context.Background(), sqlitePath(t, in.Store), target, Options{}); err != nil {
+	if _, err := dbcopy.Copy(context.Background(), sqlitePath(t, in.Store), target, dbcopy.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	db := openPG(t, target)
@@ -123,9 +124,9 @@ func TestCopyRefusesAnotherInstancesDatabase(t *testing.T) {
 	url := storetest.PostgresURL(t)
 	// Point the copy at the other instance's schema.
 	url = replaceSearchPath(t, url, target)
-	_, err := Copy(context.Background(), sqlitePath(t, in.Store), url, Options{})
-	if !errors.Is(err, ErrForeignTarget) {
-		t.Fatalf("copy into another instance's database: %v; want ErrForeignTarget", err)
+	_, err := dbcopy.Copy(context.Background(), sqlitePath(t, in.Store), url, dbcopy.Options{})
+	if !errors.Is(err, dbcopy.ErrForeignTarget) {
+		t.Fatalf("copy into another instance's database: %v; want dbcopy.ErrForeignTarget", err)
 	}
 	var n int
 	other.Store.DB().QueryRow(`SELECT COUNT(*) FROM accounts`).Scan(&n)

@@ -83,8 +83,8 @@ func (c *copier) stream(ctx context.Context, t table, tail string, args []any, c
 			_ = c.bar.Add(len(batch))
 		}
 		batch = batch[:0]
-		if c.o.afterBatch != nil {
-			return c.o.afterBatch(t.name, copied)
+		if c.o.AfterBatch != nil {
+			return c.o.AfterBatch(t.name, copied)
 		}
 		return nil
 	}
