@@ -107,26 +107,7 @@ function buildFederation() {
   });
 
   fed
-    .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
-      const user = users.get(identifier);
-      if (user == null) return null;
-      const keys = await ctx.getActorKeyPairs(identifier);
-      return new Person({
-        id: ctx.getActorUri(identifier),
-        preferredUsername: identifier,
-        name: user.name,
-        summary: user.summary,
-        url: ctx.getActorUri(identifier),
-        inbox: ctx.getInboxUri(identifier),
-        outbox: ctx.getOutboxUri(identifier),
-        followers: ctx.getFollowersUri(identifier),
-        following: ctx.getFollowingUri(identifier),
-        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
-        manuallyApprovesFollowers: false,
-        publicKey: keys[0].cryptographicKey,
-        assertionMethods: keys.map((k) => k.multikey),
-      });
-    })
+    .setActorDispatcher("/users/{identifier}", localActor)
     .setKeyPairsDispatcher((_ctx, identifier) => users.get(identifier)?.keys ?? []);
 
   fed.setObjectDispatcher(Note, "/users/{identifier}/notes/{id}", (ctx, values) => {
@@ -173,6 +154,27 @@ function buildFederation() {
       outboxErrors.push({ activity: null, error: `inbox: ${String(error)}` });
     });
   return fed;
+}
+
+async function localActor(ctx, identifier) {
+  const user = users.get(identifier);
+  if (user == null) return null;
+  const keys = await ctx.getActorKeyPairs(identifier);
+  return new Person({
+    id: ctx.getActorUri(identifier),
+    preferredUsername: identifier,
+    name: user.name,
+    summary: user.summary,
+    url: ctx.getActorUri(identifier),
+    inbox: ctx.getInboxUri(identifier),
+    outbox: ctx.getOutboxUri(identifier),
+    followers: ctx.getFollowersUri(identifier),
+    following: ctx.getFollowingUri(identifier),
+    endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+    manuallyApprovesFollowers: false,
+    publicKey: keys[0].cryptographicKey,
+    assertionMethods: keys.map((k) => k.multikey),
+  });
 }
 
 async function record(ctx, activity) {
@@ -434,7 +436,7 @@ async function controlUpdateProfile(ctx, identifier, body) {
   const user = users.get(identifier);
   if (typeof body.name === "string") user.name = body.name;
   if (typeof body.summary === "string") user.summary = body.summary;
-  const actor = await ctx.getActor(identifier);
+  const actor = await localActor(ctx, identifier);
   const update = new Update({
     id: localId(ctx, identifier, "updates"),
     actor: actor.id,
