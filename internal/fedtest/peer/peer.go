@@ -339,10 +339,21 @@ func (p *Peer) WaitFollowing(user, actorURL, state string, timeout time.Duration
 	}
 }
 
-// Lookup fetches a remote object (actor, note…) afresh and returns what the peer makes of it.
+// Lookup fetches a remote object (actor, note…) afresh with an unsigned GET and returns what
+// the peer makes of it.
 func (p *Peer) Lookup(uri string) (Object, error) {
+	return p.lookup(url.Values{"uri": {uri}})
+}
+
+// LookupAs is Lookup with the GET signed by a local user, as servers requiring signed
+// fetches (authorized fetch) expect.
+func (p *Peer) LookupAs(user, uri string) (Object, error) {
+	return p.lookup(url.Values{"uri": {uri}, "as": {user}})
+}
+
+func (p *Peer) lookup(query url.Values) (Object, error) {
 	var out Object
-	err := p.call(http.MethodGet, "/_control/lookup?uri="+url.QueryEscape(uri), nil, &out)
+	err := p.call(http.MethodGet, "/_control/lookup?"+query.Encode(), nil, &out)
 	return out, err
 }
 

@@ -150,6 +150,9 @@ function buildFederation() {
     .on(Reject, onReject)
     .on(Undo, onUndo)
     .on(Activity, (ctx, activity) => record(ctx, activity))
+    // Fetches made while handling the shared inbox (the sender's key, its actor) are signed
+    // as the first user, so servers that require signed GETs answer them.
+    .setSharedKeyDispatcher(() => ({ identifier: args.user[0] }))
     .onError((ctx, error) => {
       outboxErrors.push({ activity: null, error: `inbox: ${String(error)}` });
     });
@@ -274,23 +277,28 @@ function urlParam(body, key) {
   }
 }
 
-/** Fetches an object afresh (no cache), so a test sees what the remote serves now. */
-async function fetchFresh(ctx, url) {
-  const object = await ctx.lookupObject(url, {
-    documentLoader: getDocumentLoader({ allowPrivateAddress: true }),
-  });
+/**
+ * Fetches an object afresh (no cache), so a test sees what the remote serves now. The GET is
+ * signed as the local user signer when one is given (as Fedify apps do), else unsigned.
+ */
+async function fetchFresh(ctx, url, signer) {
+  const documentLoader =
+    signer == null
+      ? getDocumentLoader({ allowPrivateAddress: true })
+      : await ctx.getDocumentLoader({ identifier: signer });
+  const object = await ctx.lookupObject(url, { documentLoader });
   if (object == null) throw new ControlError(502, `could not fetch ${url.href}`);
   return object;
 }
 
-async function fetchActor(ctx, url) {
-  const actor = await fetchFresh(ctx, url);
+async function fetchActor(ctx, url, signer) {
+  const actor = await fetchFresh(ctx, url, signer);
   if (!isActor(actor)) throw new ControlError(400, `${url.href} is not an actor`);
   return actor;
 }
 
 async function controlFollow(ctx, identifier, body) {
-  const target = await fetchActor(ctx, urlParam(body, "actor"));
+  const target = await fetchActor(ctx, urlParam(body, "actor"), identifier);
   const follow = new Follow({
     id: localId(ctx, identifier, "follows"),
     actor: ctx.getActorUri(identifier),
@@ -302,7 +310,7 @@ async function controlFollow(ctx, identifier, body) {
 }
 
 async function controlUnfollow(ctx, identifier, body) {
-  const target = await fetchActor(ctx, urlParam(body, "actor"));
+  const target = await fetchActor(ctx, urlParam(body, "actor"), identifier);
   const entry = following.get(identifier).get(target.id.href);
   if (entry == null) throw new ControlError(404, `${identifier} does not follow ${target.id.href}`);
   following.get(identifier).delete(target.id.href);
@@ -348,8 +356,11 @@ async function controlPost(ctx, identifier, body) {
   if (typeof body.content !== "string" || body.content === "") {
     throw new ControlError(400, "content must be a non-empty string");
   }
-  const mentionUrls = (body.mentions ?? []).map((_, i) => urlParam(body.mentions, i));
-  const mentioned = await Promise.all(mentionUrls.map((u) => fetchActor(ctx, u)));
+  if (body.mentions != null && !Array.isArray(body.mentions)) {
+    throw new ControlError(400, "mentions must be a list of actor URLs");
+  }
+  const mentionUrls = (body.mentions ?? []).map((m) => urlParam({ mention: m }, "mention"));
+  const mentioned = await Promise.all(mentionUrls.map((u) => fetchActor(ctx, u, identifier)));
   const replyTarget = body.inReplyTo == null ? null : urlParam(body, "inReplyTo");
   const id = randomUUID();
   const noteId = ctx.getObjectUri(Note, { identifier, id });
@@ -450,8 +461,11 @@ async function controlUpdateProfile(ctx, identifier, body) {
 
 /** Likes or boosts an object; the reaction goes to the object's author (and followers for boosts). */
 async function controlReact(ctx, identifier, body, kind) {
-  const object = await fetchFresh(ctx, urlParam(body, "object"));
-  const author = await object.getAttribution?.(ctx);
+  const object = await fetchFresh(ctx, urlParam(body, "object"), identifier);
+  const author = await object.getAttribution?.({
+    documentLoader: await ctx.getDocumentLoader({ identifier }),
+    contextLoader: ctx.contextLoader,
+  });
   if (author == null || !isActor(author)) {
     throw new ControlError(400, `cannot find the author of ${object.id?.href}`);
   }
@@ -493,7 +507,9 @@ async function controlUndoReaction(ctx, identifier, body, kind) {
 async function controlLookup(ctx, query) {
   const uri = query.get("uri");
   if (uri == null) throw new ControlError(400, "uri query parameter is required");
-  const object = await fetchFresh(ctx, urlParam({ uri }, "uri"));
+  const signer = query.get("as");
+  if (signer != null) localUser(signer);
+  const object = await fetchFresh(ctx, urlParam({ uri }, "uri"), signer);
   return { type: activityType(object), id: object.id?.href ?? null, json: await object.toJsonLd({ format: "compact" }) };
 }
 

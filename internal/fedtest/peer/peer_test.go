@@ -171,7 +171,7 @@ func TestLookupShowsRemoteActorAndUpdate(t *testing.T) {
 	if _, err := a.WaitFor(OfType("Update", b.ActorURL("bob")), wait); err != nil {
 		t.Fatal(err)
 	}
-	actor, err := a.Lookup(b.ActorURL("bob"))
+	actor, err := a.LookupAs("alice", b.ActorURL("bob"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,6 +203,7 @@ func TestControlRejectsBadInput(t *testing.T) {
 		{"empty content", second(p.Post("alice", Note{}))},
 		{"unknown user", second(p.Like("nobody", p.ActorURL("alice")))},
 		{"not a URL", second(p.Follow("alice", "not a url"))},
+		{"mention not a URL", second(p.Post("alice", Note{Content: "x", Mentions: []string{"bob"}}))},
 		{"delete of unknown note", second(p.Delete("alice", p.URL+"/users/alice/notes/none"))},
 	}
 	for _, c := range cases {
