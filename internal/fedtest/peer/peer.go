@@ -39,6 +39,9 @@ const (
 type Options struct {
 	// Users are the local actors' usernames; default ["alice"].
 	Users []string
+	// Locked are users who approve followers by hand (AcceptFollower, RejectFollower);
+	// the others accept every Follow at once.
+	Locked []string
 	// FirstKnock is the signature spec tried first on outgoing requests; default
 	// KnockRFC9421, which is what Fedify does unless told otherwise.
 	FirstKnock string
@@ -82,12 +85,13 @@ type DeliveryError struct {
 	Error    string `json:"error"`
 }
 
-// Following is one account a local user follows and whether the Follow was answered.
-type Following struct {
+// Follow is one follow relationship seen from a local user: Actor is the other side, Follow
+// the Follow activity's id. Following entries are "pending", "accepted" or "rejected";
+// Followers entries "pending" (locked user, unanswered) or "accepted".
+type Follow struct {
 	Actor  string `json:"actor"`
 	Follow string `json:"follow"`
-	// State is "pending", "accepted" or "rejected".
-	State string `json:"state"`
+	State  string `json:"state"`
 }
 
 // Note is what Post publishes.
@@ -131,6 +135,9 @@ func Start(t testing.TB, opts Options) *Peer {
 	args := []string{filepath.Join(sourceDir(), "peer.mjs"), "--port", "0", "--first-knock", knock}
 	for _, u := range users {
 		args = append(args, "--user", u)
+	}
+	for _, u := range opts.Locked {
+		args = append(args, "--locked", u)
 	}
 	cmd := exec.Command(node, args...)
 	cmd.Dir = sourceDir()
@@ -295,21 +302,32 @@ func summarize(got []Activity) string {
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// Followers lists the actor ids following user.
-func (p *Peer) Followers(user string) ([]string, error) {
+// Followers lists who follows or asked to follow user.
+func (p *Peer) Followers(user string) ([]Follow, error) {
 	lists, err := p.lists(user)
 	return lists.Followers, err
 }
 
 // Following lists whom user follows, with each Follow's state.
-func (p *Peer) Following(user string) ([]Following, error) {
+func (p *Peer) Following(user string) ([]Follow, error) {
 	lists, err := p.lists(user)
 	return lists.Following, err
 }
 
+// AcceptFollower sends Accept of a pending Follow of (locked) user by actorURL.
+func (p *Peer) AcceptFollower(user, actorURL string) (string, error) {
+	return p.act(user, "accept-follower", map[string]string{"actor": actorURL})
+}
+
+// RejectFollower sends Reject of actorURL's Follow of user, pending or accepted, and
+// forgets the follower.
+func (p *Peer) RejectFollower(user, actorURL string) (string, error) {
+	return p.act(user, "reject-follower", map[string]string{"actor": actorURL})
+}
+
 type userLists struct {
-	Followers []string    `json:"followers"`
-	Following []Following `json:"following"`
+	Followers []Follow `json:"followers"`
+	Following []Follow `json:"following"`
 }
 
 func (p *Peer) lists(user string) (userLists, error) {
@@ -320,20 +338,29 @@ func (p *Peer) lists(user string) (userLists, error) {
 
 // WaitFollowing polls until user's Follow of actorURL reaches state ("accepted", "rejected").
 func (p *Peer) WaitFollowing(user, actorURL, state string, timeout time.Duration) error {
+	return p.waitFollow(user, "following", p.Following, actorURL, state, timeout)
+}
+
+// WaitFollower polls until actorURL's Follow of user reaches state ("pending", "accepted").
+func (p *Peer) WaitFollower(user, actorURL, state string, timeout time.Duration) error {
+	return p.waitFollow(user, "followers", p.Followers, actorURL, state, timeout)
+}
+
+func (p *Peer) waitFollow(user, what string, list func(string) ([]Follow, error), actorURL, state string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
-		list, err := p.Following(user)
+		got, err := list(user)
 		if err != nil {
 			return err
 		}
-		for _, f := range list {
+		for _, f := range got {
 			if f.Actor == actorURL && f.State == state {
 				return nil
 			}
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("peer %s: %s's follow of %s not %s within %s: %+v",
-				p.URL, user, actorURL, state, timeout, list)
+			return fmt.Errorf("peer %s: %s's %s has no %s %s within %s: %+v",
+				p.URL, user, what, state, actorURL, timeout, got)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

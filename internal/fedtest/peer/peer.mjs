@@ -43,15 +43,19 @@ const { values: args } = parseArgs({
   options: {
     port: { type: "string", default: "0" },
     user: { type: "string", multiple: true, default: ["alice"] },
+    locked: { type: "string", multiple: true, default: [] },
     "first-knock": { type: "string", default: "rfc9421" },
   },
 });
 
 // ---------------------------------------------------------------- state
 
-/** @type {Map<string, {name: string, summary: string, keys: CryptoKeyPair[]}>} */
+/** @type {Map<string, {name: string, summary: string, locked: boolean, keys: CryptoKeyPair[]}>} */
 const users = new Map();
-/** Followers of each local user: identifier → Map(actor id → recipient). */
+/**
+ * Followers of each local user: identifier → Map(actor id → {recipient, follow, state}), state
+ * "pending" (a locked user has not answered yet) or "accepted".
+ */
 const followers = new Map();
 /** Who each local user follows: identifier → Map(actor id → {follow, state}). */
 const following = new Map();
@@ -74,7 +78,7 @@ for (const name of args.user) {
     await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"),
     await generateCryptoKeyPair("Ed25519"),
   ];
-  users.set(name, { name: `Peer ${name}`, summary: "", keys });
+  users.set(name, { name: `Peer ${name}`, summary: "", locked: args.locked.includes(name), keys });
   followers.set(name, new Map());
   following.set(name, new Map());
 }
@@ -118,7 +122,7 @@ function buildFederation() {
   fed.setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identifier) => {
     const list = followers.get(identifier);
     if (list == null) return null;
-    return { items: [...list.values()] };
+    return { items: [...list.values()].filter((f) => f.state === "accepted").map((f) => f.recipient) };
   });
 
   fed.setFollowingDispatcher("/users/{identifier}/following", (_ctx, identifier) => {
@@ -174,7 +178,7 @@ async function localActor(ctx, identifier) {
     followers: ctx.getFollowersUri(identifier),
     following: ctx.getFollowingUri(identifier),
     endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
-    manuallyApprovesFollowers: false,
+    manuallyApprovesFollowers: user.locked,
     publicKey: keys[0].cryptographicKey,
     assertionMethods: keys.map((k) => k.multikey),
   });
@@ -204,17 +208,27 @@ async function onFollow(ctx, follow) {
   if (target?.type !== "actor" || !users.has(target.identifier)) return;
   const follower = await follow.getActor(ctx);
   if (follower == null || follower.id == null) return;
-  followers.get(target.identifier).set(follower.id.href, {
-    id: follower.id,
-    inboxId: follower.inboxId,
-    endpoints: follower.endpoints,
+  const entry = {
+    recipient: { id: follower.id, inboxId: follower.inboxId, endpoints: follower.endpoints },
+    follow,
+    state: "pending",
+  };
+  followers.get(target.identifier).set(follower.id.href, entry);
+  if (!users.get(target.identifier).locked) await answerFollow(ctx, target.identifier, entry, Accept);
+}
+
+/** Sends Accept or Reject of a follower's Follow; a rejected follower is forgotten. */
+async function answerFollow(ctx, identifier, entry, answer) {
+  const kind = answer === Accept ? "accepts" : "rejects";
+  const activity = new answer({
+    id: localId(ctx, identifier, kind),
+    actor: ctx.getActorUri(identifier),
+    object: entry.follow,
   });
-  const accept = new Accept({
-    id: localId(ctx, target.identifier, "accepts"),
-    actor: ctx.getActorUri(target.identifier),
-    object: follow,
-  });
-  await ctx.sendActivity({ identifier: target.identifier }, follower, accept);
+  if (answer === Accept) entry.state = "accepted";
+  else followers.get(identifier).delete(entry.recipient.id.href);
+  await ctx.sendActivity({ identifier }, entry.recipient, activity);
+  return { id: activity.id.href };
 }
 
 async function onAccept(ctx, accept) {
@@ -345,7 +359,8 @@ async function sendToAudience(ctx, identifier, recipients, toFollowers, activity
   if (recipients.length > 0) {
     await ctx.sendActivity({ identifier }, recipients, activity, { preferSharedInbox: true });
   }
-  if (toFollowers && followers.get(identifier).size > 0) {
+  const accepted = [...followers.get(identifier).values()].filter((f) => f.state === "accepted");
+  if (toFollowers && accepted.length > 0) {
     await ctx.sendActivity({ identifier }, "followers", activity, { preferSharedInbox: true });
   }
 }
@@ -515,7 +530,11 @@ async function controlLookup(ctx, query) {
 
 function userLists(identifier) {
   return {
-    followers: [...followers.get(identifier).keys()],
+    followers: [...followers.get(identifier).entries()].map(([actor, f]) => ({
+      actor,
+      follow: f.follow.id?.href ?? null,
+      state: f.state,
+    })),
     following: [...following.get(identifier).entries()].map(([actor, f]) => ({
       actor,
       follow: f.follow.id.href,
@@ -524,7 +543,20 @@ function userLists(identifier) {
   };
 }
 
+/** Accepts a pending follower or rejects a follower (pending or not: "remove follower"). */
+async function controlAnswerFollower(ctx, identifier, body, answer) {
+  const actor = urlParam(body, "actor").href;
+  const entry = followers.get(identifier).get(actor);
+  if (entry == null) throw new ControlError(404, `${actor} has not asked to follow ${identifier}`);
+  if (answer === Accept && entry.state === "accepted") {
+    throw new ControlError(409, `${actor} already follows ${identifier}`);
+  }
+  return answerFollow(ctx, identifier, entry, answer);
+}
+
 const userActions = {
+  "accept-follower": (ctx, id, body) => controlAnswerFollower(ctx, id, body, Accept),
+  "reject-follower": (ctx, id, body) => controlAnswerFollower(ctx, id, body, Reject),
   follow: controlFollow,
   unfollow: controlUnfollow,
   notes: controlPost,

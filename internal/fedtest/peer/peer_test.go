@@ -46,20 +46,16 @@ func TestFollowBothWaysIsAccepted(t *testing.T) {
 	if follow.Actor != a.ActorURL("alice") || follow.Recipient != "bob" {
 		t.Errorf("Follow = %+v; want actor %s to bob's inbox", follow, a.ActorURL("alice"))
 	}
-	got, err := b.Followers("bob")
-	if err != nil {
+	if err := b.WaitFollower("bob", a.ActorURL("alice"), "accepted", wait); err != nil {
 		t.Fatal(err)
-	}
-	if len(got) != 1 || got[0] != a.ActorURL("alice") {
-		t.Errorf("bob's followers = %v; want [%s]", got, a.ActorURL("alice"))
 	}
 
 	mustID(t)(b.Follow("bob", a.ActorURL("alice")))
 	if err := b.WaitFollowing("bob", a.ActorURL("alice"), "accepted", wait); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := a.Followers("alice"); len(got) != 1 || got[0] != b.ActorURL("bob") {
-		t.Errorf("alice's followers = %v; want [%s]", got, b.ActorURL("bob"))
+	if err := a.WaitFollower("alice", b.ActorURL("bob"), "accepted", wait); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -149,6 +145,82 @@ func TestUnfollowRemovesFollower(t *testing.T) {
 	}
 	if got, _ := b.Followers("bob"); len(got) != 0 {
 		t.Errorf("bob's followers after Undo(Follow) = %v; want none", got)
+	}
+}
+
+func TestLockedUserAcceptsAndRejectsByHand(t *testing.T) {
+	t.Parallel()
+	a := Start(t, Options{Users: []string{"alice", "dave"}})
+	b := Start(t, Options{Users: []string{"bob"}, Locked: []string{"bob"}})
+	bob := b.ActorURL("bob")
+	mustID(t)(a.Follow("alice", bob))
+	mustID(t)(a.Follow("dave", bob))
+	for _, u := range []string{"alice", "dave"} {
+		if err := b.WaitFollower("bob", a.ActorURL(u), "pending", wait); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustID(t)(b.AcceptFollower("bob", a.ActorURL("alice")))
+	mustID(t)(b.RejectFollower("bob", a.ActorURL("dave")))
+	if err := a.WaitFollowing("alice", bob, "accepted", wait); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.WaitFollowing("dave", bob, "rejected", wait); err != nil {
+		t.Fatal(err)
+	}
+	note, err := b.Post("bob", Note{Content: "<p>followers only</p>", Visibility: "followers"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	create, err := a.WaitFor(OfType("Create", note.ID), wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if create.Recipient != "" && create.Recipient != "alice" {
+		t.Errorf("followers-only note went to %q; want alice (or the shared inbox)", create.Recipient)
+	}
+	if got, _ := b.Followers("bob"); len(got) != 1 || got[0].Actor != a.ActorURL("alice") {
+		t.Errorf("bob's followers = %+v; want alice only", got)
+	}
+}
+
+func TestReplyAndEditReachTheAuthor(t *testing.T) {
+	t.Parallel()
+	a, b := followed(t, Options{})
+	note, err := b.Post("bob", Note{Content: "<p>question</p>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, err := a.Post("alice", Note{
+		Content:   "<p>answer</p>",
+		InReplyTo: note.ID,
+		Mentions:  []string{b.ActorURL("bob")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.WaitFor(OfType("Create", reply.ID), wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw struct {
+		Object struct {
+			InReplyTo string `json:"inReplyTo"`
+		} `json:"object"`
+	}
+	if err := json.Unmarshal(got.Raw, &raw); err != nil || raw.Object.InReplyTo != note.ID {
+		t.Errorf("reply inReplyTo = %q (%v); want %s", raw.Object.InReplyTo, err, note.ID)
+	}
+	mustID(t)(b.UpdateNote("bob", note.ID, "<p>better question</p>"))
+	if _, err := a.WaitFor(OfType("Update", note.ID), wait); err != nil {
+		t.Fatal(err)
+	}
+	fetched, err := a.Lookup(note.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(fetched.JSON), "better question") {
+		t.Errorf("note after Update = %s; want the new content", fetched.JSON)
 	}
 }
 
