@@ -70,11 +70,15 @@ func TestPublicNoteLikeBoostDelete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// What a Fedify server sends: to and cc compacted to a string when single, an Object
+	// Integrity Proof (Ed25519) and a Linked Data signature (RSA) on the activity.
 	var raw struct {
 		Object struct {
 			Content string          `json:"content"`
 			To      json.RawMessage `json:"to"`
 		} `json:"object"`
+		Proof     *struct{ Cryptosuite string } `json:"proof"`
+		Signature *struct{ Type string }        `json:"signature"`
 	}
 	if err := json.Unmarshal(create.Raw, &raw); err != nil {
 		t.Fatalf("raw Create: %v", err)
@@ -84,6 +88,12 @@ func TestPublicNoteLikeBoostDelete(t *testing.T) {
 	}
 	if !strings.Contains(string(raw.Object.To), "#Public") {
 		t.Errorf("Create to = %s; want the public collection", raw.Object.To)
+	}
+	if raw.Proof == nil || raw.Proof.Cryptosuite != "eddsa-jcs-2022" {
+		t.Errorf("Create proof = %+v; want an eddsa-jcs-2022 proof", raw.Proof)
+	}
+	if raw.Signature == nil || raw.Signature.Type != "RsaSignature2017" {
+		t.Errorf("Create signature = %+v; want an RsaSignature2017", raw.Signature)
 	}
 
 	mustID(t)(a.Like("alice", note.ID))
