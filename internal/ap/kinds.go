@@ -17,7 +17,7 @@ var activityTypes = map[string]bool{
 	"Add": true, "Remove": true, "Like": true, "Dislike": true, "Announce": true, "Undo": true,
 	"Block": true, "Flag": true, "Move": true, "EmojiReact": true, "Join": true, "Leave": true,
 	"Invite": true, "TentativeAccept": true, "TentativeReject": true, "Read": true, "View": true,
-	"Listen": true, "Question": false, "QuoteRequest": true,
+	"Listen": true, "QuoteRequest": true,
 }
 
 // IsActorType reports whether t is an actor type (Person, Service,
