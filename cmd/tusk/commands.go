@@ -140,6 +140,7 @@ Media commands (storage backends, remote media cache):
   remove [--days N] [--prune-profiles]
   remove-orphans [--dry-run]
 
+` + backupUsage + `
 Run "tusk admin accounts COMMAND --help" for a command's flags, and
 "tusk serve --help" for the settings (database, domain) every command reads.
 `
@@ -148,6 +149,9 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	cfg, rest, err := loadConfig("admin [settings] accounts|queues COMMAND", strings.TrimPrefix(adminUsage, "Usage: tusk admin [settings] accounts|queues COMMAND [flags]\n\n"), args, stderr, getenv)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 0 && isBackupGroup(rest[0]) {
+		return runBackupGroup(ctx, cfg, rest, stdout, stderr, getenv)
 	}
 	if len(rest) == 0 || (rest[0] != "accounts" && rest[0] != "queues" && rest[0] != "media" && !isDiscoveryGroup(rest[0]) && !admin.IsInstanceGroup(rest[0])) {
 		fmt.Fprint(stderr, adminUsage)

@@ -52,6 +52,7 @@ type Config struct {
 	StreamingBaseURL string // where apps open streams, when not the web host: settings_streaming.go
 
 	Federation FederationConfig // ActivityPub: settings_federation.go
+	Backup     BackupConfig     // scheduled backups: settings_backup.go
 }
 
 // BaseURL is the scheme and web host every local URL starts with.

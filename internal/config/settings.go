@@ -20,7 +20,7 @@ type setting struct {
 var domainPattern = regexp.MustCompile(`^[a-zA-Z0-9.-]+(:[0-9]{1,5})?$`)
 
 // settings lists every variable tusk reads, by group; each group lives in its own file.
-var settings = slices.Concat(coreSettings, jobsSettings, mailSettings, adminSettings, discoverySettings, instanceSettings, networkSettings, pushSettings, redisSettings, storageSettings, streamingSettings, federationSettings)
+var settings = slices.Concat(coreSettings, jobsSettings, mailSettings, adminSettings, discoverySettings, instanceSettings, networkSettings, pushSettings, redisSettings, storageSettings, streamingSettings, federationSettings, backupSettings)
 
 // coreSettings are the instance's identity, network, database and posting limits.
 // DB_HOST and friends are read into the raw map and composed into DatabaseURL by derive.

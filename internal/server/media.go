@@ -96,8 +96,8 @@ func (s *Server) wireMedia(mux *http.ServeMux) error {
 // again first.
 func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
 	key := r.PathValue("key")
-	if strings.HasPrefix(key, uploadsPrefix) {
-		http.NotFound(w, r) // raw uploads wait here for processing: never served as they came
+	if strings.HasPrefix(key, uploadsPrefix) || strings.HasPrefix(key, backupsPrefix) {
+		http.NotFound(w, r) // raw uploads wait here for processing, backups hold secrets: never served
 		return
 	}
 	if strings.HasPrefix(key, mediacache.Prefix) {
