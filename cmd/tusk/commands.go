@@ -15,6 +15,7 @@ import (
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/jobs"
+	"github.com/tuskhq/tusk/internal/logging"
 	"github.com/tuskhq/tusk/internal/portability"
 	"github.com/tuskhq/tusk/internal/server"
 	"github.com/tuskhq/tusk/internal/store"
@@ -38,9 +39,7 @@ func loadConfig(name, summary string, args []string, stderr io.Writer, getenv fu
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
-	var level slog.Level
-	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	return logging.New(w, cfg.LogLevel, cfg.LogFormat)
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -59,17 +58,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return err
 	}
 	defer srv.StopJobs(30 * time.Second)
-	if !cfg.Jobs.Web {
-		log.Info("tusk worker is running", "queues", srv.Jobs.Worked(), "database", srv.Store.Engine(), "version", version.Version)
-		<-ctx.Done()
-		return nil
-	}
+	// Every role listens: a worker-only process still answers /health, /readyz and /metrics.
 	ln, err := net.Listen("tcp", cfg.ListenAddr())
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr(), err)
 	}
-	log.Info("tusk is running", "url", cfg.BaseURL(), "listen", ln.Addr().String(), "database", srv.Store.Engine(),
-		"data_dir", cfg.DataDir, "queues", srv.Jobs.Worked(), "version", version.Version)
+	log.Info("tusk is running", "roles", cfg.Jobs.Roles(), "url", cfg.BaseURL(), "listen", ln.Addr().String(),
+		"database", srv.Store.Engine(), "data_dir", cfg.DataDir, "queues", srv.Jobs.Worked(), "version", version.Version)
 	return srv.Serve(ctx, ln)
 }
 

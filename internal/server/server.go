@@ -13,14 +13,12 @@ import (
 	"time"
 
 	"github.com/tuskhq/tusk/internal/accounts"
-	"github.com/tuskhq/tusk/internal/authpages"
 	"github.com/tuskhq/tusk/internal/blob"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/console"
 	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/mail"
-	"github.com/tuskhq/tusk/internal/mastoapi"
 	"github.com/tuskhq/tusk/internal/media"
 	"github.com/tuskhq/tusk/internal/mediacache"
 	"github.com/tuskhq/tusk/internal/metrics"
@@ -30,7 +28,6 @@ import (
 	"github.com/tuskhq/tusk/internal/social"
 	"github.com/tuskhq/tusk/internal/store"
 	"github.com/tuskhq/tusk/internal/streaming"
-	"github.com/tuskhq/tusk/internal/web"
 	"github.com/tuskhq/tusk/internal/websession"
 )
 
@@ -123,19 +120,17 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s.Push.Jobs = s.Jobs
 	s.Social.Jobs = s.Jobs
 	s.Social.Mail, s.Social.Emojis = s.Accounts.Mail, emoji.NewCatalogue(st, log)
-	mux := http.NewServeMux()
-	if err := s.wireMedia(mux); err != nil {
+	if err := s.wireMedia(); err != nil {
 		return nil, err
 	}
 	s.Social.Media = s.Media // uploads go through the storage switch, so a move takes them too
-	s.OAuth.Routes(mux)
-	mastoapi.New(s.Social, st, cfg, log).Routes(mux)
-	s.streamingRoutes(mux)
-	s.consoleRoutes(mux)
-	(&authpages.Pages{Accounts: s.Accounts, Sessions: s.Sessions, Config: cfg, Log: log}).Routes(mux)
-	web.New(st, cfg, log).Routes(mux)
+	s.wireStreaming()
+	s.watchMetrics()
+	mux := http.NewServeMux()
+	s.routes(mux) // by role: roles.go
 	s.mux = mux
-	s.handler = logRequests(log, compressJSON(cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux)))))))
+	s.handler = requestIDs(cfg.Network.TrustedProxies, logRequests(log,
+		compressJSON(cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux))))))))
 	return s, nil
 }
 
