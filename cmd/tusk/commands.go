@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -171,11 +173,53 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		Portability: portability.New(srv.Social), Out: stdout}, rest[1:])
 }
 
-func printVersion(stdout io.Writer) error {
+// printVersion prints the binary's versions and, when the configured database exists
+// and answers, the schema version it is at.
+func printVersion(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	cfg, _, cfgErr := loadConfig("version [settings]", "Prints the version, the schema versions this binary carries and the database's.", args, stderr, getenv)
+	if errors.Is(cfgErr, flag.ErrHelp) {
+		return cfgErr
+	}
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "tusk\t%s\n", version.Version)
 	fmt.Fprintf(w, "Mastodon API\t%s\n", version.MastodonCompat)
 	fmt.Fprintf(w, "schema (sqlite)\t%d\n", store.BundledSchemaVersion(store.SQLite))
 	fmt.Fprintf(w, "schema (postgres)\t%d\n", store.BundledSchemaVersion(store.Postgres))
+	if cfgErr != nil {
+		fmt.Fprintf(w, "database\tnot read: %v\n", cfgErr)
+	} else {
+		fmt.Fprintf(w, "database\t%s\n", databaseVersion(ctx, cfg))
+	}
 	return w.Flush()
+}
+
+// databaseVersion describes the configured database's schema version, without creating
+// a database that does not exist yet.
+func databaseVersion(ctx context.Context, cfg config.Config) string {
+	if cfg.DatabaseURL == "" {
+		if _, err := os.Stat(cfg.SQLitePath()); err != nil {
+			return "none yet at " + cfg.SQLitePath()
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	st, err := server.OpenStore(ctx, cfg)
+	if err != nil {
+		return "unreachable: " + err.Error()
+	}
+	defer st.Close()
+	v, err := st.AppliedVersion(ctx)
+	if err != nil {
+		return "unreadable: " + err.Error()
+	}
+	note := "up to date"
+	switch {
+	case v == 0:
+		note = "empty: tusk serve or tusk migrate creates the tables"
+	case v < st.SchemaVersion():
+		note = fmt.Sprintf("%d migration(s) behind: tusk serve or tusk migrate applies them", st.SchemaVersion()-v)
+	case v > st.SchemaVersion():
+		note = "NEWER than this binary: run the newer release (docs/upgrading.md)"
+	}
+	return fmt.Sprintf("%s schema %d (%s)", st.Engine(), v, note)
 }
