@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -131,6 +132,10 @@ Instance commands (rules, server domain blocks, custom emoji):
   emoji import PATH [--category C] [--prefix P] [--suffix S] [--overwrite] [--unlisted]
   emoji list | emoji remove SHORTCODE
 
+Doctor (checks configuration, database, storage, SMTP, ffmpeg, open-file limit, Redis;
+exits non-zero when a check fails):
+  doctor [--json]
+
 Media commands (storage backends, remote media cache):
   migrate --to s3|local [--dry-run]
   usage
@@ -143,6 +148,10 @@ Run "tusk admin accounts COMMAND --help" for a command's flags, and
 
 func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	cfg, rest, err := loadConfig("admin [settings] accounts|queues COMMAND", strings.TrimPrefix(adminUsage, "Usage: tusk admin [settings] accounts|queues COMMAND [flags]\n\n"), args, stderr, getenv)
+	if doctorAt := slices.Index(args, "doctor"); doctorAt >= 0 && !errors.Is(err, flag.ErrHelp) && (err != nil || len(rest) > 0 && rest[0] == "doctor") {
+		// The doctor opens nothing through server.Open: it must report what would make that fail.
+		return runDoctor(ctx, cfg, err, args[doctorAt+1:], stdout, stderr)
+	}
 	if err != nil {
 		return err
 	}
