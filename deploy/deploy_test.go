@@ -3,12 +3,21 @@
 package deploy
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -139,4 +148,51 @@ func TestDockerfile(t *testing.T) {
 	if strings.Count(df, "\nFROM ") < 1 || !strings.HasPrefix(strings.SplitN(df, "\nFROM ", 2)[1], "golang:") {
 		t.Errorf("Dockerfile does not build in a golang stage")
 	}
+}
+
+// TestNginxConfigParses runs "nginx -t" on the example, with its certificate and cache
+// paths pointed into a temporary folder; it skips without nginx.
+func TestNginxConfigParses(t *testing.T) {
+	bin, err := exec.LookPath("nginx")
+	if err != nil {
+		t.Skip("nginx is not installed (apt install nginx-core): the example's syntax is unchecked")
+	}
+	dir := t.TempDir()
+	cert, key := writeSelfSigned(t, dir)
+	raw, err := os.ReadFile("nginx.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := regexp.MustCompile(`/etc/letsencrypt/live/[^/]+/fullchain\.pem`).ReplaceAllString(string(raw), cert)
+	conf = regexp.MustCompile(`/etc/letsencrypt/live/[^/]+/privkey\.pem`).ReplaceAllString(conf, key)
+	conf = strings.ReplaceAll(conf, "/var/cache/nginx/tusk-media", filepath.Join(dir, "cache"))
+	path := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(bin, "-t", "-c", path, "-g", "pid "+filepath.Join(dir, "nginx.pid")+";").CombinedOutput(); err != nil {
+		t.Errorf("nginx -t: %v\n%s", err, out)
+	}
+}
+
+func writeSelfSigned(t *testing.T, dir string) (certPath, keyPath string) {
+	t.Helper()
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "social.example"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPath, keyPath = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
+	return certPath, keyPath
 }
