@@ -17,7 +17,6 @@ import (
 	"github.com/tuskhq/tusk/internal/admin"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/emoji"
-	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/logging"
 	"github.com/tuskhq/tusk/internal/portability"
 	"github.com/tuskhq/tusk/internal/server"
@@ -81,16 +80,12 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return err
 	}
 	defer st.Close()
-	n, err := st.Migrate(ctx)
+	n, jobsN, err := server.MigrateAll(ctx, st)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: applied %d migration(s); schema version %d\n", st.Engine(), n, st.SchemaVersion())
-	n, err = jobs.Migrate(ctx, st)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: applied %d job queue migration(s)\n", st.Engine(), n)
+	fmt.Fprintf(stdout, "%s: applied %d job queue migration(s)\n", st.Engine(), jobsN)
 	return nil
 }
 

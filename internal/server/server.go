@@ -61,7 +61,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 	if err != nil {
 		return nil, err
 	}
-	applied, err := st.Migrate(ctx)
+	applied, jobsApplied, err := MigrateAll(ctx, st)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -69,11 +69,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 	if applied > 0 {
 		log.Info("database migrated", "engine", st.Engine(), "applied", applied, "schema", st.SchemaVersion())
 	}
-	if n, err := jobs.Migrate(ctx, st); err != nil {
-		st.Close()
-		return nil, err
-	} else if n > 0 {
-		log.Info("job queue tables migrated", "applied", n)
+	if jobsApplied > 0 {
+		log.Info("job queue tables migrated", "applied", jobsApplied)
 	}
 	s, err := wire(cfg, log, st)
 	if err != nil {
@@ -81,6 +78,19 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 		return nil, err
 	}
 	return s, nil
+}
+
+// MigrateAll applies tusk's migrations and then River's, holding the migration lock so
+// that processes started together migrate one at a time.
+func MigrateAll(ctx context.Context, st *store.Store) (applied, jobsApplied int, err error) {
+	err = st.WithMigrationLock(ctx, func() error {
+		if applied, err = st.Migrate(ctx); err != nil {
+			return err
+		}
+		jobsApplied, err = jobs.Migrate(ctx, st)
+		return err
+	})
+	return applied, jobsApplied, err
 }
 
 // OpenStore opens the configured database without migrating it.

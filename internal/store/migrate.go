@@ -121,3 +121,28 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 		return err
 	})
 }
+
+// migrationLockKey names tusk's PostgreSQL advisory lock for migrations (any fixed number
+// no other program sharing the database uses).
+const migrationLockKey int64 = 0x7475736b // "tusk"
+
+// WithMigrationLock runs fn holding a lock that every tusk process sharing the database
+// takes before migrating, so processes started at once after an upgrade migrate one after
+// the other: the first applies the migrations, the rest find nothing to do. On SQLite,
+// which one process serves, it just runs fn.
+func (s *Store) WithMigrationLock(ctx context.Context, fn func() error) error {
+	if s.engine != Postgres {
+		return fn()
+	}
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migration lock: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLockKey); err != nil {
+		return fmt.Errorf("store: migration lock: %w", err)
+	}
+	// Unlock even when ctx ended: the connection goes back to the pool, lock and all, otherwise.
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockKey)
+	return fn()
+}
