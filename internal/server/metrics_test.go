@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"net/netip"
 	"strings"
 	"testing"
@@ -36,5 +37,24 @@ func TestMetricsCountMediaBytesAndStreams(t *testing.T) {
 		if !strings.Contains(scrape, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
+	}
+}
+
+func TestMetricsCountOpenStreams(t *testing.T) {
+	t.Parallel()
+	in := servertest.Start(t, store.SQLite, func(c *config.Config) {
+		c.Admin.MetricsAllow = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	})
+	alice := in.NewMember(t, "alice", "read")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, in.URL+"/api/v1/streaming/public?access_token="+alice.Token, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("open stream: %v, %v", resp, err)
+	}
+	defer resp.Body.Close()
+	if _, scrape := fetch(t, in.URL+"/metrics", nil); !strings.Contains(scrape, "tusk_streaming_connections 1\n") {
+		t.Errorf("/metrics with one stream open lacks tusk_streaming_connections 1")
 	}
 }
