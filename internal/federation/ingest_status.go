@@ -223,6 +223,9 @@ func (s *Service) mentioned(ctx context.Context, href string, fetches *int) *mod
 // readMedia keeps attachments as remote addresses; a domain whose media is rejected
 // gets none kept.
 func (s *Service) readMedia(ctx context.Context, author *model.Account, obj doc) ([]social.RemoteMedia, error) {
+	if len(obj.objs("attachment")) == 0 {
+		return nil, nil
+	}
 	policy, err := s.Store.DomainPolicyFor(ctx, author.Domain)
 	if err != nil || policy.RejectMedia {
 		return nil, err

@@ -2,6 +2,7 @@ package federation_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -138,6 +139,28 @@ func TestInboundAcceptOfOurFollow(t *testing.T) {
 		bob.Do(t, "GET", "/api/v1/accounts/relationships?id[]="+itoa(aliceAcct.ID), nil).JSON(t, &rel)
 		if len(rel) != 1 || !rel[0].Following || rel[0].Requested {
 			t.Errorf("relationship after Accept = %+v; want following", rel)
+		}
+	})
+}
+
+func TestSearchResolvesRemoteAccountsAndStatuses(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, in *servertest.Instance) {
+		bob := in.NewMember(t, "bob")
+		remote := fedtest.NewRemote(t)
+		alice := remote.Actor("alice")
+		remote.Serve("/notes/9", alice.Note("/notes/9", "findable"))
+		var res struct {
+			Accounts []struct{ Acct string }
+			Statuses []struct{ URI string }
+		}
+		bob.Do(t, "GET", "/api/v2/search?resolve=true&q="+url.QueryEscape("@alice@"+remote.Host), nil).JSON(t, &res)
+		if len(res.Accounts) != 1 || res.Accounts[0].Acct != "alice@"+remote.Host {
+			t.Errorf("accounts for the handle = %+v; want alice", res.Accounts)
+		}
+		bob.Do(t, "GET", "/api/v2/search?resolve=true&q="+url.QueryEscape(remote.URL+"/notes/9"), nil).JSON(t, &res)
+		if len(res.Statuses) != 1 || res.Statuses[0].URI != remote.URL+"/notes/9" {
+			t.Errorf("statuses for the URL = %+v; want the note", res.Statuses)
 		}
 	})
 }
