@@ -50,6 +50,7 @@ func (s *Service) now() time.Time {
 // edge registers its own routes from its own file.
 func (s *Service) Routes(mux *http.ServeMux) {
 	_ = mux // each area adds its registration here
+	s.documentRoutes(mux)
 }
 
 // RegisterJobs adds the workers of federation's queued work (ingress, pull, push).
