@@ -42,7 +42,6 @@ func (s *Service) RenderActor(ctx context.Context, q store.Q, a *model.Account) 
 	if actor != nil {
 		doc.AlsoKnownAs = actor.AlsoKnownAs
 		doc.MovedTo = actor.MovedToURI
-		doc.Indexable = actor.Indexable
 	}
 	return doc, nil
 }
@@ -71,7 +70,9 @@ func (s *Service) actorSkeleton(a *model.Account, key *LocalKey) *ActorDoc {
 // fillProfile adds what the member chose to show: name, bio, fields, pictures, emoji.
 func (s *Service) fillProfile(ctx context.Context, q store.Q, doc *ActorDoc, a *model.Account) error {
 	doc.Name, doc.Summary = a.DisplayName, a.Note
-	doc.Discoverable = a.Discoverable
+	// This server lets members be indexed exactly when they are discoverable (social's
+	// validateSettings), so the client API and the actor agree.
+	doc.Discoverable, doc.Indexable = a.Discoverable, a.Discoverable
 	for _, f := range a.Fields {
 		name := f.Name
 		doc.Attachment = append(doc.Attachment, Attachment{Type: "PropertyValue", Name: &name, Value: fieldValueHTML(f.Value)})
