@@ -16,7 +16,7 @@ import (
 // actorDoc is every key tusk's actor documents may carry; decoding strictly into it
 // proves nothing else is sent, and the checks below that the required ones are there.
 type actorDoc struct {
-	Context                   any    `json:"@context"`
+	Context                   any `json:"@context"`
 	ID, Type                  string
 	Following, Followers      string
 	Inbox, Outbox             string
