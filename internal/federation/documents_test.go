@@ -202,3 +202,32 @@ func postStatus(t *testing.T, m *servertest.Member, body jsonObj) string {
 	r.JSON(t, &st)
 	return st["id"].(string)
 }
+
+// Deliveries render inside the transaction of the change they announce; on SQLite a
+// key made over another connection would wait forever on that transaction.
+func TestRenderActorInsideTransaction(t *testing.T) {
+	engines(t, nil, func(t *testing.T, in *servertest.Instance) {
+		alice := in.NewMember(t, "alice")
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		var pem string
+		err := in.Store.Tx(ctx, func(q store.Q) error {
+			actor, err := in.Federation.RenderActor(ctx, q, alice.Account)
+			if err != nil {
+				return err
+			}
+			pem = actor.PublicKey.PublicKeyPEM
+			return nil
+		})
+		if err != nil || pem == "" {
+			t.Fatalf("render in a transaction: %v", err)
+		}
+		if got, _ := fetchActor(t, in, "/users/alice", activityJSON); got.PublicKey.PublicKeyPem != pem {
+			t.Fatalf("the key changed after its transaction")
+		}
+		key, err := in.Federation.Keys.Account(ctx, alice.Account)
+		if err != nil || key.PublicPEM != pem {
+			t.Fatalf("signing key %v does not match the published one", err)
+		}
+	})
+}
