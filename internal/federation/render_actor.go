@@ -18,20 +18,16 @@ import (
 // RenderActor renders a local account as its actor document: a Person, or a Service for
 // a bot, with Mastodon's extensions. A suspended account renders as Mastodon's minimal
 // actor (no profile, suspended: true), so servers that fetch it learn of the suspension.
-// The account's key is made on first need, outside q's transaction.
+// An account without a key yet gets one, made through q (inside q's transaction, if any).
 func (s *Service) RenderActor(ctx context.Context, q store.Q, a *model.Account) (*ActorDoc, error) {
 	if !a.IsLocal() {
 		return nil, fmt.Errorf("federation: render actor: account %d is remote", a.ID)
 	}
-	key, err := s.Keys.Account(ctx, a)
+	actor, err := s.localActor(ctx, q, a)
 	if err != nil {
 		return nil, fmt.Errorf("federation: render actor %d: %w", a.ID, err)
 	}
-	actor, err := q.ActorByAccountID(ctx, a.ID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("federation: render actor %d: %w", a.ID, err)
-	}
-	doc := s.actorSkeleton(a, key)
+	doc := s.actorSkeleton(a, actor)
 	if a.SuspendedAt != nil {
 		doc.Suspended = true
 		return doc, nil
@@ -39,16 +35,40 @@ func (s *Service) RenderActor(ctx context.Context, q store.Q, a *model.Account) 
 	if err := s.fillProfile(ctx, q, doc, a); err != nil {
 		return nil, err
 	}
-	if actor != nil {
-		doc.AlsoKnownAs = actor.AlsoKnownAs
-		doc.MovedTo = actor.MovedToURI
-		doc.Indexable = actor.Indexable
-	}
+	doc.AlsoKnownAs = actor.AlsoKnownAs
+	doc.MovedTo = actor.MovedToURI
 	return doc, nil
 }
 
+// localActor loads a local account's actor row, making its key pair first when it has
+// none. Only the public half is rendered, so this reads and writes through q alone: on
+// SQLite a second connection inside a write transaction would wait on itself.
+func (s *Service) localActor(ctx context.Context, q store.Q, a *model.Account) (*model.Actor, error) {
+	actor, err := q.ActorByAccountID(ctx, a.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if actor != nil && actor.PublicKeyPEM != "" {
+		return actor, nil
+	}
+	if q.SQLTx() == nil {
+		if _, err := s.Keys.Account(ctx, a); err != nil {
+			return nil, err
+		}
+	} else {
+		priv, pub, err := newKeyPEM()
+		if err != nil {
+			return nil, err
+		}
+		if err := q.SetLocalKeys(ctx, a.ID, s.URLs.KeyID(a.Username), pub, priv); err != nil {
+			return nil, err
+		}
+	}
+	return q.ActorByAccountID(ctx, a.ID)
+}
+
 // actorSkeleton is what every local actor document has, suspended or not.
-func (s *Service) actorSkeleton(a *model.Account, key *LocalKey) *ActorDoc {
+func (s *Service) actorSkeleton(a *model.Account, actor *model.Actor) *ActorDoc {
 	u := s.URLs
 	typ := "Person"
 	if a.Bot {
@@ -62,7 +82,7 @@ func (s *Service) actorSkeleton(a *model.Account, key *LocalKey) *ActorDoc {
 		PreferredUsername: a.Username, URL: u.Profile(a.Username),
 		ManuallyApprovesFollowers: a.Locked,
 		Published:                 apDay(a.CreatedAt),
-		PublicKey:                 PublicKey{ID: key.ID, Owner: u.Actor(a.Username), PublicKeyPEM: key.PublicPEM},
+		PublicKey:                 PublicKey{ID: actor.PublicKeyID, Owner: u.Actor(a.Username), PublicKeyPEM: actor.PublicKeyPEM},
 		Tag:                       []Tag{}, Attachment: []Attachment{},
 		Endpoints: Endpoints{SharedInbox: u.SharedInbox()},
 	}
@@ -71,7 +91,9 @@ func (s *Service) actorSkeleton(a *model.Account, key *LocalKey) *ActorDoc {
 // fillProfile adds what the member chose to show: name, bio, fields, pictures, emoji.
 func (s *Service) fillProfile(ctx context.Context, q store.Q, doc *ActorDoc, a *model.Account) error {
 	doc.Name, doc.Summary = a.DisplayName, a.Note
-	doc.Discoverable = a.Discoverable
+	// This server lets members be indexed exactly when they are discoverable (social's
+	// validateSettings), so the client API and the actor agree.
+	doc.Discoverable, doc.Indexable = a.Discoverable, a.Discoverable
 	for _, f := range a.Fields {
 		name := f.Name
 		doc.Attachment = append(doc.Attachment, Attachment{Type: "PropertyValue", Name: &name, Value: fieldValueHTML(f.Value)})

@@ -41,3 +41,10 @@ func (q Q) NodeUsage(ctx context.Context, now time.Time) (NodeUsage, error) {
 		now.UTC().AddDate(0, 0, -30), now.UTC().AddDate(0, 0, -180), true).Scan(&u.Users, &u.ActiveMonth, &u.ActiveHalfyear, &u.LocalPosts)
 	return u, wrap(err, "node usage")
 }
+
+// LocalEmojiByID loads a local custom emoji by id, as its ActivityPub document names it.
+func (q Q) LocalEmojiByID(ctx context.Context, id int64) (*model.CustomEmoji, error) {
+	e, err := scanEmoji(q.db.QueryRowContext(ctx, `SELECT `+emojiColumns+` FROM custom_emojis
+		WHERE domain = '' AND id = $1`, id))
+	return e, notFound(err, fmt.Sprintf("emoji %d", id))
+}
