@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/tuskhq/tusk/internal/server/servertest"
+	"github.com/tuskhq/tusk/internal/store"
 )
 
 // world is two instances and their members: alice on A; bob (unlocked), carol (locked)
@@ -15,8 +16,8 @@ type world struct {
 	bobAtA, carolAtA, aliceAtB string
 }
 
-func newWorld(t *testing.T) *world {
-	a, b := pair(t)
+func newWorld(t *testing.T, engines [2]store.Engine) *world {
+	a, b := instance(t, engines[0]), instance(t, engines[1])
 	w := &world{a: a, b: b, alice: a.NewMember(t, "alice"), bob: b.NewMember(t, "bob"),
 		carol: b.NewMember(t, "carol"), dave: b.NewMember(t, "dave")}
 	call(t, w.carol, "PATCH", "/api/v1/accounts/update_credentials", obj{"locked": true})
@@ -28,15 +29,33 @@ func newWorld(t *testing.T) *world {
 
 func TestFederationBetweenTwoInstances(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	t.Run("follow unlocked", w.followUnlocked)
-	t.Run("follow locked", w.followLocked)
-	t.Run("followed from the other side", w.followedBack)
-	t.Run("visibility", w.visibility)
-	t.Run("replies boosts likes", w.repliesBoostsLikes)
-	t.Run("edit and delete", w.editAndDelete)
-	t.Run("profile update", w.profileUpdate)
-	t.Run("block", w.block)
+	for _, engines := range pairs(t) {
+		t.Run(string(engines[0])+"-"+string(engines[1]), func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, engines)
+			steps := []struct {
+				name string
+				fn   func(*testing.T)
+			}{
+				{"follow unlocked", w.followUnlocked},
+				{"follow locked", w.followLocked},
+				{"followed from the other side", w.followedBack},
+				{"visibility", w.visibility},
+				{"replies boosts likes", w.repliesBoostsLikes},
+				{"edit and delete", w.editAndDelete},
+				{"pins", w.pins},
+				{"report forwarded", w.reportForwarded},
+				{"profile update", w.profileUpdate},
+				{"unfollow", w.unfollow},
+				{"block", w.block},
+			}
+			for _, step := range steps {
+				if !t.Run(step.name, step.fn) {
+					return // later steps build on earlier ones
+				}
+			}
+		})
+	}
 }
 
 // followUnlocked: a remote follow is pending until the remote server's Accept arrives,
@@ -234,9 +253,66 @@ func (w *world) block(t *testing.T) {
 		r := relationship(t, w.bob, w.aliceAtB)
 		return r["following"] == false && r["followed_by"] == false, fmt0(r)
 	})
+	if r := relationship(t, w.bob, w.aliceAtB); r["blocked_by"] != true {
+		t.Errorf("B does not know alice blocks bob: %v", r)
+	}
 	later := post(t, w.alice, obj{"status": "after the block", "visibility": "public"})
 	drained(t, w.a, w.b)
 	if hasURI(list(t, w.bob, "/api/v1/timelines/home"), later["uri"].(string)) {
 		t.Error("bob's home shows a post made after alice blocked him")
 	}
+	call(t, w.alice, "POST", "/api/v1/accounts/"+w.bobAtA+"/unblock", nil)
+	eventually(t, "B lifts the block", func() (bool, string) {
+		r := relationship(t, w.bob, w.aliceAtB)
+		return r["blocked_by"] == false, fmt0(r)
+	})
+}
+
+// pins: alice's pin and unpin reach B as Add and Remove on her featured collection.
+func (w *world) pins(t *testing.T) {
+	st := post(t, w.alice, obj{"status": "pin me", "visibility": "public"})
+	// Deliveries are independent jobs, so an Add may overtake the Create; inbound
+	// processing refuses an Add of a status it does not have (it does not fetch it yet),
+	// so the pin waits for the post to arrive.
+	eventually(t, "bob sees the post", func() (bool, string) {
+		return hasURI(list(t, w.bob, "/api/v1/timelines/home"), st["uri"].(string)), ""
+	})
+	call(t, w.alice, "POST", "/api/v1/statuses/"+st["id"].(string)+"/pin", nil)
+	pinnedAtB := func() []obj { return list(t, w.bob, "/api/v1/accounts/"+w.aliceAtB+"/statuses?pinned=true") }
+	eventually(t, "B shows the pin", func() (bool, string) {
+		p := pinnedAtB()
+		return hasURI(p, st["uri"].(string)), fmt0(len(p))
+	})
+	call(t, w.alice, "POST", "/api/v1/statuses/"+st["id"].(string)+"/unpin", nil)
+	eventually(t, "B drops the pin", func() (bool, string) {
+		p := pinnedAtB()
+		return !hasURI(p, st["uri"].(string)), fmt0(len(p))
+	})
+}
+
+// reportForwarded: alice reports bob with forward=true; B's moderators get a report
+// from A's instance actor naming bob and his status.
+func (w *world) reportForwarded(t *testing.T) {
+	theirs := post(t, w.bob, obj{"status": "something to report", "visibility": "public"})
+	atA := resolveStatus(t, w.alice, theirs["uri"].(string))
+	r := call(t, w.alice, "POST", "/api/v1/reports", obj{"account_id": w.bobAtA, "status_ids": []string{atA["id"].(string)},
+		"comment": "please look", "forward": true})
+	if r["forwarded"] != true {
+		t.Fatalf("report not marked forwarded: %v", r)
+	}
+	eventually(t, "B has the forwarded report", func() (bool, string) {
+		var n int
+		err := w.b.Store.DB().QueryRow(`SELECT COUNT(*) FROM reports WHERE target_account_id = $1 AND comment = 'please look'
+			AND status_ids LIKE $2`, w.bob.Account.ID, "%"+theirs["id"].(string)+"%").Scan(&n)
+		return err == nil && n == 1, fmt0(n, err)
+	})
+}
+
+// unfollow: alice stops following carol; B no longer counts her among carol's followers.
+func (w *world) unfollow(t *testing.T) {
+	call(t, w.alice, "POST", "/api/v1/accounts/"+w.carolAtA+"/unfollow", nil)
+	eventually(t, "carol loses her follower", func() (bool, string) {
+		followers := list(t, w.carol, "/api/v1/accounts/"+fmt0(w.carol.Account.ID)+"/followers")
+		return len(followers) == 0, fmt0(followers)
+	})
 }

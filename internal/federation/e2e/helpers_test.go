@@ -44,16 +44,13 @@ func instance(t *testing.T, engine store.Engine) *servertest.Instance {
 	return in
 }
 
-// pair starts two instances: SQLite and PostgreSQL when PostgreSQL is configured,
-// else two SQLite ones (and says so).
-func pair(t *testing.T) (*servertest.Instance, *servertest.Instance) {
-	t.Helper()
-	second := store.Postgres
+// pairs are the engine pairs the instances run on: each engine on each side.
+func pairs(t *testing.T) [][2]store.Engine {
 	if os.Getenv("TUSK_TEST_DATABASE_URL") == "" {
 		t.Log("TUSK_TEST_DATABASE_URL not set: both instances run on SQLite")
-		second = store.SQLite
+		return [][2]store.Engine{{store.SQLite, store.SQLite}}
 	}
-	return instance(t, store.SQLite), instance(t, second)
+	return [][2]store.Engine{{store.SQLite, store.Postgres}, {store.Postgres, store.SQLite}}
 }
 
 // host is an instance's domain, as its handles carry it.
