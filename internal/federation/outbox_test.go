@@ -307,6 +307,39 @@ func TestFollowRequestAnswersAndReportForward(t *testing.T) {
 			t.Fatalf("Reject after removing a follower: %+v", reject)
 		}
 
+		// An inbound Follow of an unlocked account is accepted at once, and a repeated
+		// one is accepted again: the follower's server may have missed the first Accept.
+		for i, uri := range []string{"https://c.test/follows/2", "https://c.test/follows/3"} {
+			if err := w.soc.ReceiveFollow(ctx, m1, alice, uri); err != nil {
+				t.Fatal(err)
+			}
+			got := w.out.take(t)
+			inner, _ := got[0].activity["object"].(map[string]any)
+			if len(got) != 1 || got[0].activity["type"] != "Accept" || inner["id"] != uri {
+				t.Fatalf("Follow %d answered with %+v", i, got)
+			}
+		}
+		// A locked account's refusal is a Reject.
+		lou := w.acct["lou"]
+		lou.Locked = true
+		if err := st.Writer().UpdateProfile(ctx, lou); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.soc.ReceiveFollow(ctx, m1, lou, "https://c.test/follows/4"); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.out.take(t); len(got) != 0 {
+			t.Fatalf("a request to a locked account was answered before its owner decided: %+v", got)
+		}
+		if _, err := w.soc.RejectFollowRequest(ctx, lou, m1.ID); err != nil {
+			t.Fatal(err)
+		}
+		reject := w.out.take(t)
+		inner, _ = reject[0].activity["object"].(map[string]any)
+		if len(reject) != 1 || reject[0].activity["type"] != "Reject" || inner["id"] != "https://c.test/follows/4" {
+			t.Fatalf("Reject sent: %+v", reject)
+		}
+
 		theirs := w.remoteStatus(t, "m1")
 		r, _, err := w.soc.Report(ctx, alice, social.ReportParams{TargetID: m1.ID, StatusIDs: []int64{theirs.ID}, Comment: "spam", Forward: true})
 		if err != nil {

@@ -26,7 +26,12 @@ func (s *Service) ReceiveFollow(ctx context.Context, follower, target *model.Acc
 		for _, table := range []string{store.Follows, store.FollowRequests} {
 			existing, err := q.FollowBetween(ctx, table, follower.ID, target.ID)
 			if err == nil { // a repeated Follow: keep its newest id for the Undo to name
-				return q.SetFollowURI(ctx, table, existing.ID, followURI)
+				if err := q.SetFollowURI(ctx, table, existing.ID, followURI); err != nil || table != store.Follows {
+					return err
+				}
+				// Accepted already: the follower's server may have missed the Accept.
+				existing.URI = followURI
+				return s.federate(ctx, q, FollowAnswered{Follow: existing, Accepted: true})
 			}
 			if !errors.Is(err, store.ErrNotFound) {
 				return err
