@@ -41,11 +41,15 @@ type RemoteMedia struct {
 	Focus                                         *model.MediaFocus
 }
 
-// RemotePoll is the poll of a remote Question.
+// RemotePoll is the poll of a remote Question, with the counts its server announces:
+// the votes are cast there, so theirs are the figures to show.
 type RemotePoll struct {
-	Options   []string
-	Multiple  bool
-	ExpiresAt *time.Time
+	Options     []string
+	Votes       []int64 // per option, in the order of Options
+	VotersCount int64   // distinct voters; 0 when not announced
+	Multiple    bool
+	ExpiresAt   *time.Time
+	ClosedAt    *time.Time
 }
 
 // ReceiveStatus stores a remote status with its mentions, tags, media and poll, then
