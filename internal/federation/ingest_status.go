@@ -236,25 +236,32 @@ func mediaKind(mediaType, typ string) string {
 	return "unknown"
 }
 
-// readPoll keeps a Question's options, end and announced counts.
+// readPoll keeps a Question's options, end and announced counts. A single-choice poll
+// whose server announces no voters has as many voters as votes.
 func readPoll(obj *ap.Object) *social.RemotePoll {
 	if obj.Poll == nil || len(obj.Poll.Options) == 0 {
 		return nil
 	}
-	p := &social.RemotePoll{Multiple: obj.Poll.Multiple, VotersCount: obj.Poll.VotersCount}
-	for _, o := range obj.Poll.Options {
+	poll := obj.Poll
+	p := &social.RemotePoll{Multiple: poll.Multiple, VotersCount: poll.VotersCount}
+	var votes int64
+	for _, o := range poll.Options {
 		p.Options = append(p.Options, o.Name)
 		p.Votes = append(p.Votes, o.Votes)
+		votes += o.Votes
 	}
-	end := obj.Poll.EndTime
+	if p.VotersCount == 0 && !p.Multiple {
+		p.VotersCount = votes
+	}
+	end := poll.EndTime
 	if end.IsZero() {
-		end = obj.Poll.Closed
+		end = poll.Closed
+	}
+	if end.IsZero() && poll.ClosedFlag {
+		end = obj.Published // closed without saying when: over since it was published
 	}
 	if !end.IsZero() {
 		p.ExpiresAt = &end
-	}
-	if !obj.Poll.Closed.IsZero() {
-		p.ClosedAt = &obj.Poll.Closed
 	}
 	return p
 }
