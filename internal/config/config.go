@@ -36,6 +36,7 @@ type Config struct {
 	SiteTitle          string
 	ContactEmail       string
 	LogLevel           string
+	LogFormat          string // text or json
 
 	Jobs  JobsConfig  // background queues: settings_jobs.go
 	Mail  MailConfig  // outgoing mail: settings_mail.go
@@ -52,6 +53,7 @@ type Config struct {
 	StreamingBaseURL string // where apps open streams, when not the web host: settings_streaming.go
 
 	Federation FederationConfig // ActivityPub: settings_federation.go
+	Backup     BackupConfig     // scheduled backups: settings_backup.go
 }
 
 // BaseURL is the scheme and web host every local URL starts with.

@@ -20,7 +20,7 @@ type setting struct {
 var domainPattern = regexp.MustCompile(`^[a-zA-Z0-9.-]+(:[0-9]{1,5})?$`)
 
 // settings lists every variable tusk reads, by group; each group lives in its own file.
-var settings = slices.Concat(coreSettings, jobsSettings, mailSettings, adminSettings, discoverySettings, instanceSettings, networkSettings, pushSettings, redisSettings, storageSettings, streamingSettings, federationSettings)
+var settings = slices.Concat(coreSettings, jobsSettings, mailSettings, adminSettings, discoverySettings, instanceSettings, networkSettings, pushSettings, redisSettings, storageSettings, streamingSettings, federationSettings, backupSettings)
 
 // coreSettings are the instance's identity, network, database and posting limits.
 // DB_HOST and friends are read into the raw map and composed into DatabaseURL by derive.
@@ -100,6 +100,13 @@ var coreSettings = []setting{
 			return nil
 		}
 		return fmt.Errorf("%q is not one of debug, info, warn, error", v)
+	}},
+	{"LOG_FORMAT", "log-format", "text", "log lines as text (key=value) or json (one object a line)", func(c *Config, v string) error {
+		c.LogFormat = v
+		if v == "text" || v == "json" {
+			return nil
+		}
+		return fmt.Errorf("%q is not text or json", v)
 	}},
 }
 

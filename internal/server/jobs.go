@@ -22,6 +22,7 @@ func (s *Server) registerWorkers(reg *jobs.Registry) {
 	jobs.Register(reg, s.Social.AnnualReportWorker())
 	s.registerMediaJobs(reg)
 	s.Federation.RegisterJobs(reg)
+	s.registerBackupJobs(reg)
 }
 
 // StartJobs starts working the queues this process's role works (none for web only).
