@@ -285,3 +285,17 @@ func TestMediaAttachmentDocument(t *testing.T) {
 		}
 	})
 }
+
+func TestQuoteURI(t *testing.T) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+		alice, bob := in.NewMember(t, "alice"), in.NewMember(t, "bob")
+		quoted := postAs(t, alice, jsonObj{"status": "quotable"})
+		quoting := postAs(t, bob, jsonObj{"status": "look at this", "quoted_status_id": quoted})
+		if n := fetchNote(t, in, "/users/bob/statuses/"+quoting); n.QuoteURI != in.Config.BaseURL()+"/users/alice/statuses/"+quoted {
+			t.Fatalf("quoteUri = %q", n.QuoteURI)
+		}
+		if n := fetchNote(t, in, "/users/alice/statuses/"+quoted); n.QuoteURI != "" {
+			t.Fatalf("an unquoting status has quoteUri %q", n.QuoteURI)
+		}
+	})
+}
