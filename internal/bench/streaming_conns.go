@@ -6,16 +6,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
 	"net"
 	"net/http"
-	"maps"
 	"net/netip"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/coder/websocket"
+	"github.com/gobwas/ws"
+	"github.com/gobwas/ws/wsutil"
 )
 
 // connsPerSourceAddr is how many connections share one 127.0.0.x source address:
@@ -131,7 +133,8 @@ type arrival struct {
 
 // stream is one open streaming connection and what arrived on it.
 type stream struct {
-	conn     *websocket.Conn
+	conn     net.Conn
+	in       io.Reader // conn, after what the handshake read ahead
 	arrivals []arrival // appended by the connection's reader only
 	err      error     // why the reader stopped, unless the fleet closed it
 }
@@ -153,7 +156,6 @@ type fleet struct {
 	firstErr  error // why the first of them failed
 	delivered atomic.Int64
 	readers   sync.WaitGroup
-	cancel    context.CancelFunc
 	closed    sync.Once
 	closing   atomic.Bool // set before the fleet closes its connections itself
 }
@@ -161,11 +163,10 @@ type fleet struct {
 // openFleet opens spec.Connections streams, spec.Parallel handshakes at a time, and
 // starts reading each. Connections that fail are counted, not retried.
 func openFleet(ctx context.Context, spec fleetSpec) *fleet {
-	readCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	f := &fleet{cancel: cancel}
-	clients := make([]*http.Client, len(spec.Addrs))
+	f := &fleet{}
+	dialers := make([]ws.Dialer, len(spec.Addrs))
 	for i, a := range spec.Addrs {
-		clients[i] = fromAddr(a)
+		dialers[i] = fromAddr(a)
 	}
 	var mu sync.Mutex
 	next := atomic.Int64{}
@@ -173,7 +174,7 @@ func openFleet(ctx context.Context, spec fleetSpec) *fleet {
 	for range max(1, spec.Parallel) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < spec.Connections && ctx.Err() == nil; i = int(next.Add(1) - 1) {
-				s, err := dialStream(ctx, spec, clients[i%len(clients)], i)
+				s, err := dialStream(ctx, spec, dialers[i%len(dialers)], i)
 				mu.Lock()
 				if err != nil {
 					f.failed++
@@ -183,7 +184,7 @@ func openFleet(ctx context.Context, spec fleetSpec) *fleet {
 				}
 				mu.Unlock()
 				if err == nil {
-					f.readers.Go(func() { f.read(readCtx, s) })
+					f.readers.Go(func() { f.read(s) })
 				}
 			}
 		})
@@ -199,39 +200,42 @@ func cmpOr(a, b error) error {
 	return b
 }
 
-// fromAddr is an HTTP client whose connections leave from addr.
-func fromAddr(addr netip.Addr) *http.Client {
+// fromAddr is a WebSocket dialer whose connections leave from addr. The readers use
+// gobwas/ws, the server's library, for its small footprint: they share the server's
+// cores, and every microsecond they spend on a frame is one the server waits for.
+func fromAddr(addr netip.Addr) ws.Dialer {
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: addr.AsSlice()}, Timeout: dialTimeout}
-	return &http.Client{Transport: &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}}
+	return ws.Dialer{NetDial: d.DialContext, Timeout: dialTimeout}
 }
 
 // dialStream opens connection i and, when asked, subscribes it to the user stream too.
-func dialStream(ctx context.Context, spec fleetSpec, client *http.Client, i int) (*stream, error) {
+func dialStream(ctx context.Context, spec fleetSpec, d ws.Dialer, i int) (*stream, error) {
 	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
-	h := http.Header{"Authorization": {"Bearer " + spec.Tokens[i%len(spec.Tokens)]}}
-	conn, resp, err := websocket.Dial(ctx, spec.URL, &websocket.DialOptions{HTTPClient: client, HTTPHeader: h})
+	d.Header = ws.HandshakeHeaderHTTP(http.Header{"Authorization": {"Bearer " + spec.Tokens[i%len(spec.Tokens)]}})
+	conn, br, _, err := d.Dial(ctx, spec.URL)
 	if err != nil {
-		if resp != nil {
-			err = fmt.Errorf("%w (HTTP %d)", err, resp.StatusCode)
-		}
 		return nil, fmt.Errorf("bench: open stream %d: %w", i, err)
 	}
-	conn.SetReadLimit(1 << 20)
+	s := &stream{conn: conn, in: conn}
+	if br != nil { // frames sent right after the handshake
+		s.in = io.MultiReader(br, conn)
+	}
 	if spec.UserStream {
-		if err := conn.Write(ctx, websocket.MessageText, []byte(`{"type":"subscribe","stream":"user"}`)); err != nil {
-			conn.CloseNow()
+		if err := wsutil.WriteClientText(conn, []byte(`{"type":"subscribe","stream":"user"}`)); err != nil {
+			conn.Close()
 			return nil, fmt.Errorf("bench: subscribe stream %d to user: %w", i, err)
 		}
 	}
-	return &stream{conn: conn}, nil
+	return s, nil
 }
 
 // read records every public update arriving on s until the connection ends. Reading
 // also answers the server's pings.
-func (f *fleet) read(ctx context.Context, s *stream) {
+func (f *fleet) read(s *stream) {
+	defer s.conn.Close()
 	for {
-		_, data, err := s.conn.Read(ctx)
+		data, err := s.next()
 		if err != nil {
 			if !f.closing.Load() {
 				s.err = err
@@ -242,12 +246,48 @@ func (f *fleet) read(ctx context.Context, s *stream) {
 		id, ok, err := publicUpdate(data)
 		if err != nil {
 			s.err = err
-			s.conn.CloseNow()
 			return
 		}
 		if ok {
 			s.arrivals = append(s.arrivals, arrival{id: id, at: at})
 			f.delivered.Add(1)
+		}
+	}
+}
+
+// maxServerMessage bounds what the benchmark reads of one message.
+const maxServerMessage = 1 << 20
+
+// next returns the next text or binary message, answering pings on the way; a close
+// frame ends the stream with an error naming its status.
+func (s *stream) next() ([]byte, error) {
+	var msg []byte
+	for {
+		h, err := ws.ReadHeader(s.in)
+		if err != nil {
+			return nil, err
+		}
+		if h.Length > maxServerMessage-int64(len(msg)) {
+			return nil, fmt.Errorf("bench: a message over %d bytes", maxServerMessage)
+		}
+		p := make([]byte, h.Length)
+		if _, err := io.ReadFull(s.in, p); err != nil {
+			return nil, err
+		}
+		switch h.OpCode {
+		case ws.OpPing: // one write, so a pong never splits a close frame the fleet writes
+			if _, err := s.conn.Write(ws.MustCompileFrame(ws.MaskFrame(ws.NewPongFrame(p)))); err != nil {
+				return nil, err
+			}
+		case ws.OpPong:
+		case ws.OpClose:
+			code, reason := ws.ParseCloseFrameData(p)
+			return nil, fmt.Errorf("bench: closed by the server: %d %s", code, reason)
+		default:
+			msg = append(msg, p...)
+			if h.Fin {
+				return msg, nil
+			}
 		}
 	}
 }
@@ -272,13 +312,17 @@ func (f *fleet) close(parallel int) {
 
 func (f *fleet) closeAll(parallel int) {
 	f.closing.Store(true)
+	closeFrame := ws.MustCompileFrame(ws.MaskFrame(ws.NewCloseFrame(ws.NewCloseFrameBody(ws.StatusNormalClosure, ""))))
 	work := make(chan *stream)
 	var wg sync.WaitGroup
 	for range max(1, parallel) {
 		wg.Go(func() {
 			for s := range work {
-				if s.conn.Close(websocket.StatusNormalClosure, "") != nil {
-					s.conn.CloseNow()
+				// The reader sees the server's answer and closes the connection; a
+				// server that does not answer has the deadline's time.
+				_ = s.conn.SetDeadline(time.Now().Add(closeTimeout))
+				if _, err := s.conn.Write(closeFrame); err != nil {
+					s.conn.Close()
 				}
 			}
 		})
@@ -288,9 +332,11 @@ func (f *fleet) closeAll(parallel int) {
 	}
 	close(work)
 	wg.Wait()
-	f.cancel()
 	f.readers.Wait()
 }
+
+// closeTimeout bounds a closing handshake.
+const closeTimeout = 5 * time.Second
 
 // readerErrors counts the connections that ended before the fleet closed them.
 func (f *fleet) readerErrors() (int, error) {
