@@ -114,13 +114,6 @@ func (c *client) take() []*message {
 	return out
 }
 
-// pending reports whether events wait in the outbox.
-func (c *client) pending() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.out) > 0
-}
-
 // end closes the connection once; its transport notices c.done and says why.
 func (c *client) end(reason string) {
 	c.once.Do(func() {
