@@ -10,24 +10,24 @@ import (
 )
 
 func TestOutboxPages(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		alice, bob := in.NewMember(t, "alice"), in.NewMember(t, "bob")
 		base := in.Config.BaseURL() + "/users/alice/outbox"
 		var public []string
 		for i := 0; i < 22; i++ {
-			public = append(public, postStatus(t, alice, jsonObj{"status": fmt.Sprintf("post %d", i)}))
+			public = append(public, postAs(t, alice, jsonObj{"status": fmt.Sprintf("post %d", i)}))
 		}
-		hidden := postStatus(t, alice, jsonObj{"status": "followers only", "visibility": "private"})
-		boosted := postStatus(t, bob, jsonObj{"status": "from bob"})
+		hidden := postAs(t, alice, jsonObj{"status": "followers only", "visibility": "private"})
+		boosted := postAs(t, bob, jsonObj{"status": "from bob"})
 		if r := alice.Do(t, "POST", "/api/v1/statuses/"+boosted+"/reblog", nil); r.Status != 200 {
 			t.Fatalf("boost = %d", r.Status)
 		}
-		coll := doc(t, in, "/users/alice/outbox")
+		coll := fetchDoc(t, in, "/users/alice/outbox")
 		if coll["type"] != "OrderedCollection" || coll["id"] != base || coll["totalItems"] != 24.0 ||
 			coll["first"] != base+"?page=true" || coll["last"] != base+"?min_id=0&page=true" || coll["@context"] == nil {
 			t.Fatalf("outbox = %v", coll)
 		}
-		page := doc(t, in, "/users/alice/outbox?page=true")
+		page := fetchDoc(t, in, "/users/alice/outbox?page=true")
 		items := page["orderedItems"].([]any)
 		if page["type"] != "OrderedCollectionPage" || page["partOf"] != base || len(items) != 20 {
 			t.Fatalf("first page = %v", page)
@@ -45,7 +45,7 @@ func TestOutboxPages(t *testing.T) {
 		for _, it := range items {
 			seen[it.(map[string]any)["id"].(string)] = true
 		}
-		second := doc(t, in, strings.TrimPrefix(next, in.Config.BaseURL()))
+		second := fetchDoc(t, in, strings.TrimPrefix(next, in.Config.BaseURL()))
 		for _, it := range second["orderedItems"].([]any) {
 			seen[it.(map[string]any)["id"].(string)] = true
 		}
@@ -57,14 +57,14 @@ func TestOutboxPages(t *testing.T) {
 		if seen[in.Config.BaseURL()+"/users/alice/statuses/"+hidden+"/activity"] || len(seen) != 23 {
 			t.Fatalf("outbox pages hold %d items, private included: %v", len(seen), seen[hidden])
 		}
-		if r := get(t, in, "/users/alice/outbox?page=true&max_id=abc", activityJSON); r.Status != 400 {
+		if r := fetchPath(t, in, "/users/alice/outbox?page=true&max_id=abc", activityJSON); r.Status != 400 {
 			t.Fatalf("bad max_id = %d", r.Status)
 		}
 	})
 }
 
 func TestFollowCollections(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		alice, bob, carol := in.NewMember(t, "alice"), in.NewMember(t, "bob"), in.NewMember(t, "carol")
 		base := in.Config.BaseURL()
 		for _, m := range []*servertest.Member{bob, carol} {
@@ -72,40 +72,40 @@ func TestFollowCollections(t *testing.T) {
 				t.Fatalf("follow = %d %s", r.Status, r.Body)
 			}
 		}
-		coll := doc(t, in, "/users/alice/followers")
+		coll := fetchDoc(t, in, "/users/alice/followers")
 		if coll["type"] != "OrderedCollection" || coll["totalItems"] != 2.0 || coll["first"] != base+"/users/alice/followers?page=true" {
 			t.Fatalf("followers = %v", coll)
 		}
-		page := doc(t, in, "/users/alice/followers?page=true")
-		if page["type"] != "OrderedCollectionPage" || !has(page["orderedItems"], base+"/users/bob") || !has(page["orderedItems"], base+"/users/carol") {
+		page := fetchDoc(t, in, "/users/alice/followers?page=true")
+		if page["type"] != "OrderedCollectionPage" || !holds(page["orderedItems"], base+"/users/bob") || !holds(page["orderedItems"], base+"/users/carol") {
 			t.Fatalf("followers page = %v", page)
 		}
 		if missing := missingKeys(reference(t, "mastodon-followers-page.json"), page, "next"); len(missing) > 0 {
 			t.Fatalf("followers page lacks %v", missing)
 		}
-		following := doc(t, in, "/users/bob/following?page=true")
-		if !has(following["orderedItems"], base+"/users/alice") || following["totalItems"] != 1.0 {
+		following := fetchDoc(t, in, "/users/bob/following?page=true")
+		if !holds(following["orderedItems"], base+"/users/alice") || following["totalItems"] != 1.0 {
 			t.Fatalf("bob's following = %v", following)
 		}
-		if empty := doc(t, in, "/users/alice/following?page=true"); len(empty["orderedItems"].([]any)) != 0 {
+		if empty := fetchDoc(t, in, "/users/alice/following?page=true"); len(empty["orderedItems"].([]any)) != 0 {
 			t.Fatalf("alice's following = %v", empty)
 		}
 	})
 }
 
 func TestFeaturedCollections(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		alice := in.NewMember(t, "alice")
 		base := in.Config.BaseURL()
-		pinned := postStatus(t, alice, jsonObj{"status": "pinned #tusk"})
-		postStatus(t, alice, jsonObj{"status": "not pinned"})
+		pinned := postAs(t, alice, jsonObj{"status": "pinned #tusk"})
+		postAs(t, alice, jsonObj{"status": "not pinned"})
 		if r := alice.Do(t, "POST", "/api/v1/statuses/"+pinned+"/pin", nil); r.Status != 200 {
 			t.Fatalf("pin = %d %s", r.Status, r.Body)
 		}
 		if r := alice.Do(t, "POST", "/api/v1/featured_tags", jsonObj{"name": "tusk"}); r.Status != 200 {
 			t.Fatalf("feature tag = %d %s", r.Status, r.Body)
 		}
-		featured := doc(t, in, "/users/alice/collections/featured")
+		featured := fetchDoc(t, in, "/users/alice/collections/featured")
 		items := featured["orderedItems"].([]any)
 		if featured["type"] != "OrderedCollection" || featured["totalItems"] != 1.0 || len(items) != 1 ||
 			items[0].(map[string]any)["id"] != base+"/users/alice/statuses/"+pinned || items[0].(map[string]any)["@context"] != nil {
@@ -114,7 +114,7 @@ func TestFeaturedCollections(t *testing.T) {
 		if missing := missingKeys(reference(t, "mastodon-featured-collection.json"), featured); len(missing) > 0 {
 			t.Fatalf("featured lacks %v", missing)
 		}
-		tags := doc(t, in, "/users/alice/collections/tags")
+		tags := fetchDoc(t, in, "/users/alice/collections/tags")
 		tag := tags["items"].([]any)[0].(map[string]any)
 		if tags["type"] != "Collection" || tags["totalItems"] != 1.0 || tag["type"] != "Hashtag" || tag["name"] != "#tusk" || tag["href"] != base+"/tags/tusk" {
 			t.Fatalf("featured tags = %v", tags)

@@ -24,7 +24,7 @@ const (
 const nodeDescription = "A tusk server: a Mastodon-compatible social network."
 
 func (s *Service) discoveryRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /.well-known/webfinger", httpx.Serve(s.Log, s.webfinger))
+	mux.Handle("GET /.well-known/webfinger", httpx.Serve(s.Log, s.serveWebFinger))
 	mux.Handle("GET /.well-known/host-meta", httpx.Serve(s.Log, s.hostMeta))
 	mux.Handle("GET /.well-known/host-meta.json", httpx.Serve(s.Log, s.hostMetaJSON))
 	mux.Handle("GET /.well-known/nodeinfo", httpx.Serve(s.Log, s.nodeInfoLinks))
@@ -46,10 +46,10 @@ type JRDLink struct {
 	Template string `json:"template,omitempty"`
 }
 
-// webfinger answers for a local account named by acct:user@domain (either of the
+// serveWebFinger answers for a local account named by acct:user@domain (either of the
 // instance's domains), by its actor id or by its profile page, and for the instance
 // actor as acct:DOMAIN@DOMAIN or by its id.
-func (s *Service) webfinger(w http.ResponseWriter, r *http.Request) error {
+func (s *Service) serveWebFinger(w http.ResponseWriter, r *http.Request) error {
 	resource := r.URL.Query().Get("resource")
 	if resource == "" {
 		return httpx.BadRequest("resource parameter is missing")

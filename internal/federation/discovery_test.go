@@ -11,7 +11,7 @@ import (
 
 func TestWebFingerEverySpelling(t *testing.T) {
 	const web = "social.example.test"
-	docEngines(t, func(c *config.Config) { c.WebDomain = web }, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, func(c *config.Config) { c.WebDomain = web }, func(t *testing.T, in *servertest.Instance) {
 		in.NewMember(t, "alice")
 		local := in.Config.LocalDomain
 		base := "http://" + web
@@ -19,7 +19,7 @@ func TestWebFingerEverySpelling(t *testing.T) {
 			"acct:alice@" + local, "acct:alice@" + web, "acct:ALICE@" + strings.ToUpper(local), "alice@" + local,
 			"ACCT:alice@" + local, base + "/users/alice", base + "/@alice",
 		} {
-			r := get(t, in, "/.well-known/webfinger?resource="+url.QueryEscape(resource), "")
+			r := fetchPath(t, in, "/.well-known/webfinger?resource="+url.QueryEscape(resource), "")
 			if r.Status != 200 || r.Header.Get("Content-Type") != "application/jrd+json; charset=utf-8" {
 				t.Fatalf("webfinger %q = %d %q %s", resource, r.Status, r.Header.Get("Content-Type"), r.Body)
 			}
@@ -50,7 +50,7 @@ func TestWebFingerEverySpelling(t *testing.T) {
 			}
 		}
 		for _, resource := range []string{"acct:" + local + "@" + local, base + "/actor"} {
-			r := get(t, in, "/.well-known/webfinger?resource="+url.QueryEscape(resource), "")
+			r := fetchPath(t, in, "/.well-known/webfinger?resource="+url.QueryEscape(resource), "")
 			var jrd jsonObj
 			r.JSON(t, &jrd)
 			if r.Status != 200 || jrd["subject"] != "acct:"+local+"@"+local || jrd["aliases"].([]any)[0] != base+"/actor" {
@@ -61,7 +61,7 @@ func TestWebFingerEverySpelling(t *testing.T) {
 			"": 400, "acct:nobody@" + local: 404, "acct:alice@elsewhere.test": 404, "acct:alice": 404,
 			"https://elsewhere.test/users/alice": 404, base + "/users/alice/statuses/1": 404, "acct:@" + local: 404,
 		} {
-			r := get(t, in, "/.well-known/webfinger?resource="+url.QueryEscape(resource), "")
+			r := fetchPath(t, in, "/.well-known/webfinger?resource="+url.QueryEscape(resource), "")
 			if r.Status != code || !strings.Contains(string(r.Body), `"error"`) {
 				t.Fatalf("webfinger %q = %d %s; want %d with an error", resource, r.Status, r.Body, code)
 			}
@@ -70,9 +70,9 @@ func TestWebFingerEverySpelling(t *testing.T) {
 }
 
 func TestWebFingerShapeMatchesMastodon(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		in.NewMember(t, "alice")
-		r := get(t, in, "/.well-known/webfinger?resource=acct:alice@"+in.Config.LocalDomain, "")
+		r := fetchPath(t, in, "/.well-known/webfinger?resource=acct:alice@"+in.Config.LocalDomain, "")
 		var got jsonObj
 		r.JSON(t, &got)
 		if missing := missingKeys(reference(t, "mastodon-webfinger.json"), got); len(missing) > 0 {
@@ -82,15 +82,15 @@ func TestWebFingerShapeMatchesMastodon(t *testing.T) {
 }
 
 func TestHostMeta(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		template := in.Config.BaseURL() + "/.well-known/webfinger?resource={uri}"
-		r := get(t, in, "/.well-known/host-meta", "")
+		r := fetchPath(t, in, "/.well-known/host-meta", "")
 		if r.Status != 200 || r.Header.Get("Content-Type") != "application/xrd+xml; charset=utf-8" ||
 			!strings.Contains(string(r.Body), `<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">`) ||
 			!strings.Contains(string(r.Body), `rel="lrdd"`) || !strings.Contains(string(r.Body), `template="`+template+`"`) {
 			t.Fatalf("host-meta = %d %q %s", r.Status, r.Header.Get("Content-Type"), r.Body)
 		}
-		r = get(t, in, "/.well-known/host-meta.json", "")
+		r = fetchPath(t, in, "/.well-known/host-meta.json", "")
 		var v struct{ Links []map[string]string }
 		decodeStrict(t, r.Body, &v)
 		if r.Status != 200 || len(v.Links) != 1 || v.Links[0]["rel"] != "lrdd" || v.Links[0]["template"] != template {
@@ -117,10 +117,10 @@ type nodeInfo struct {
 }
 
 func TestNodeInfo(t *testing.T) {
-	docEngines(t, func(c *config.Config) { c.SiteTitle, c.Registrations = "Tusk Test", config.RegistrationsOpen }, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, func(c *config.Config) { c.SiteTitle, c.Registrations = "Tusk Test", config.RegistrationsOpen }, func(t *testing.T, in *servertest.Instance) {
 		alice := in.NewMember(t, "alice")
 		in.NewMember(t, "bob")
-		r := get(t, in, "/.well-known/nodeinfo", "")
+		r := fetchPath(t, in, "/.well-known/nodeinfo", "")
 		var links struct{ Links []map[string]string }
 		decodeStrict(t, r.Body, &links)
 		if len(links.Links) != 2 || links.Links[0]["href"] != in.Config.BaseURL()+"/nodeinfo/2.0" ||
@@ -128,7 +128,7 @@ func TestNodeInfo(t *testing.T) {
 			t.Fatalf("well-known nodeinfo = %s", r.Body)
 		}
 		read := func(version string) nodeInfo {
-			r := get(t, in, "/nodeinfo/"+version, "")
+			r := fetchPath(t, in, "/nodeinfo/"+version, "")
 			want := `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/` + version + `#"; charset=utf-8`
 			if r.Status != 200 || r.Header.Get("Content-Type") != want {
 				t.Fatalf("nodeinfo %s = %d %q", version, r.Status, r.Header.Get("Content-Type"))
@@ -156,11 +156,11 @@ func TestNodeInfo(t *testing.T) {
 			t.Fatalf("usage after posting = %+v", after.Usage)
 		}
 		var got jsonObj
-		get(t, in, "/nodeinfo/2.0", "").JSON(t, &got)
+		fetchPath(t, in, "/nodeinfo/2.0", "").JSON(t, &got)
 		if missing := missingKeys(reference(t, "mastodon-nodeinfo-2.0.json"), got); len(missing) > 0 {
 			t.Fatalf("nodeinfo lacks %v", missing)
 		}
-		if r := get(t, in, "/nodeinfo/1.0", ""); r.Status != 404 {
+		if r := fetchPath(t, in, "/nodeinfo/1.0", ""); r.Status != 404 {
 			t.Fatalf("nodeinfo 1.0 = %d", r.Status)
 		}
 	})

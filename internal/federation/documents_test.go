@@ -38,7 +38,7 @@ type actorDoc struct {
 
 func fetchActor(t *testing.T, in *servertest.Instance, path, accept string) (actorDoc, jsonObj) {
 	t.Helper()
-	r := get(t, in, path, accept)
+	r := fetchPath(t, in, path, accept)
 	negotiated := path != "/actor"
 	if r.Status != 200 || r.Header.Get("Content-Type") != "application/activity+json; charset=utf-8" || (r.Header.Get("Vary") == "Accept") != negotiated {
 		t.Fatalf("GET %s (%s) = %d %q vary %q %s", path, accept, r.Status, r.Header.Get("Content-Type"), r.Header.Get("Vary"), r.Body)
@@ -51,7 +51,7 @@ func fetchActor(t *testing.T, in *servertest.Instance, path, accept string) (act
 }
 
 func TestActorDocument(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		ctx := context.Background()
 		alice := in.NewMember(t, "alice")
 		if err := in.Store.Writer().UpsertLocalEmoji(ctx, &model.CustomEmoji{Shortcode: "blobcat", File: "blobcat-0123456789abcdef.png", ContentType: "image/png"}); err != nil {
@@ -101,7 +101,7 @@ func TestActorDocument(t *testing.T) {
 			actor.Tag[0]["icon"].(map[string]any)["mediaType"] != "image/png" || !strings.HasPrefix(actor.Tag[0]["id"].(string), base+"/emojis/") {
 			t.Fatalf("tags = %v", actor.Tag)
 		}
-		emojiDoc := doc(t, in, strings.TrimPrefix(actor.Tag[0]["id"].(string), base))
+		emojiDoc := fetchDoc(t, in, strings.TrimPrefix(actor.Tag[0]["id"].(string), base))
 		if emojiDoc["type"] != "Emoji" || emojiDoc["@context"] == nil || emojiDoc["name"] != ":blobcat:" {
 			t.Fatalf("emoji document = %v", emojiDoc)
 		}
@@ -115,7 +115,7 @@ func TestActorDocument(t *testing.T) {
 }
 
 func TestActorKindsAndAbsentAccounts(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		ctx := context.Background()
 		bot := in.NewMember(t, "robot")
 		if r := bot.Do(t, "PATCH", "/api/v1/accounts/update_credentials", jsonObj{"bot": true}); r.Status != 200 {
@@ -134,12 +134,12 @@ func TestActorKindsAndAbsentAccounts(t *testing.T) {
 			t.Fatalf("suspended actor = %+v", d)
 		}
 		for _, path := range []string{"/users/gone/outbox", "/users/gone/followers", "/users/nobody", "/@nobody", "/users/nobody/outbox"} {
-			if r := get(t, in, path, activityJSON); r.Status != 404 {
+			if r := fetchPath(t, in, path, activityJSON); r.Status != 404 {
 				t.Fatalf("GET %s = %d %s", path, r.Status, r.Body)
 			}
 		}
 		for _, path := range []string{"/@gone", "/@nobody"} {
-			if r := get(t, in, path, "text/html"); r.Status != 404 {
+			if r := fetchPath(t, in, path, "text/html"); r.Status != 404 {
 				t.Fatalf("GET %s = %d %s", path, r.Status, r.Body)
 			}
 		}
@@ -154,9 +154,9 @@ func TestActorKindsAndAbsentAccounts(t *testing.T) {
 }
 
 func TestContentNegotiation(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		alice := in.NewMember(t, "alice")
-		st := postStatus(t, alice, jsonObj{"status": "negotiated <b>post</b>"})
+		st := postAs(t, alice, jsonObj{"status": "negotiated <b>post</b>"})
 		base := in.Config.BaseURL()
 		browser := "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 		cases := []struct{ path, accept, location string }{
@@ -166,13 +166,13 @@ func TestContentNegotiation(t *testing.T) {
 			{"/users/alice", "application/activity+json;q=0.1, text/html", base + "/@alice"},
 		}
 		for _, c := range cases {
-			r := get(t, in, c.path, c.accept)
+			r := fetchPath(t, in, c.path, c.accept)
 			if r.Status != 302 || r.Header.Get("Location") != c.location || r.Header.Get("Vary") != "Accept" {
 				t.Fatalf("GET %s (%s) = %d to %q", c.path, c.accept, r.Status, r.Header.Get("Location"))
 			}
 		}
 		for path, alternate := range map[string]string{"/@alice": base + "/users/alice", "/@alice/" + st: base + "/users/alice/statuses/" + st} {
-			r := get(t, in, path, browser)
+			r := fetchPath(t, in, path, browser)
 			body := string(r.Body)
 			if r.Status != 200 || r.Header.Get("Content-Type") != "text/html; charset=utf-8" || r.Header.Get("Vary") != "Accept" ||
 				!strings.Contains(body, `<link rel="alternate" type="application/activity+json" href="`+alternate+`">`) ||
@@ -180,11 +180,11 @@ func TestContentNegotiation(t *testing.T) {
 				t.Fatalf("GET %s = %d %q %s", path, r.Status, r.Header.Get("Content-Type"), body)
 			}
 		}
-		if note := doc(t, in, "/@alice/"+st); note["type"] != "Note" || note["id"] != base+"/users/alice/statuses/"+st {
+		if note := fetchDoc(t, in, "/@alice/"+st); note["type"] != "Note" || note["id"] != base+"/users/alice/statuses/"+st {
 			t.Fatalf("/@alice/id as JSON = %v", note)
 		}
 		for _, path := range []string{"/favicon.ico", "/alice", "/@", "/@alice/notanumber", "/@alice/1/2", "/api/v1/nothing", "/@bob@elsewhere.test"} {
-			if r := get(t, in, path, ""); r.Status != 404 || !strings.Contains(string(r.Body), `"error"`) {
+			if r := fetchPath(t, in, path, ""); r.Status != 404 || !strings.Contains(string(r.Body), `"error"`) {
 				t.Fatalf("GET %s = %d %s", path, r.Status, r.Body)
 			}
 		}
@@ -192,7 +192,7 @@ func TestContentNegotiation(t *testing.T) {
 }
 
 // postStatus posts as m and returns the new status's id.
-func postStatus(t *testing.T, m *servertest.Member, body jsonObj) string {
+func postAs(t *testing.T, m *servertest.Member, body jsonObj) string {
 	t.Helper()
 	r := m.Do(t, "POST", "/api/v1/statuses", body)
 	if r.Status != 200 {
@@ -206,7 +206,7 @@ func postStatus(t *testing.T, m *servertest.Member, body jsonObj) string {
 // Deliveries render inside the transaction of the change they announce; on SQLite a
 // key made over another connection would wait forever on that transaction.
 func TestRenderActorInsideTransaction(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		alice := in.NewMember(t, "alice")
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()

@@ -23,8 +23,8 @@ const (
 	ldJSON       = `application/ld+json; profile="https://www.w3.org/ns/activitystreams"`
 )
 
-// docEngines runs fn on a fresh instance of each database engine, in parallel.
-func docEngines(t *testing.T, configure func(*config.Config), fn func(t *testing.T, in *servertest.Instance)) {
+// engines runs fn on a fresh instance of each database engine, in parallel.
+func servedEngines(t *testing.T, configure func(*config.Config), fn func(t *testing.T, in *servertest.Instance)) {
 	t.Parallel()
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
@@ -37,7 +37,7 @@ func docEngines(t *testing.T, configure func(*config.Config), fn func(t *testing
 }
 
 // get fetches path from the instance with an Accept header ("" sends none) and no redirects followed.
-func get(t *testing.T, in *servertest.Instance, path, accept string) *servertest.Response {
+func fetchPath(t *testing.T, in *servertest.Instance, path, accept string) *servertest.Response {
 	t.Helper()
 	req, err := http.NewRequest("GET", in.URL+path, nil)
 	if err != nil {
@@ -61,9 +61,9 @@ func get(t *testing.T, in *servertest.Instance, path, accept string) *servertest
 var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // doc fetches an ActivityPub document, checking the status and content type.
-func doc(t *testing.T, in *servertest.Instance, path string) jsonObj {
+func fetchDoc(t *testing.T, in *servertest.Instance, path string) jsonObj {
 	t.Helper()
-	r := get(t, in, path, activityJSON)
+	r := fetchPath(t, in, path, activityJSON)
 	if r.Status != 200 {
 		t.Fatalf("GET %s = %d %s", path, r.Status, r.Body)
 	}
@@ -115,7 +115,7 @@ func missingKeys(want, got jsonObj, ignore ...string) []string {
 	return out
 }
 
-func has(list any, want string) bool {
+func holds(list any, want string) bool {
 	items, _ := list.([]any)
 	for _, v := range items {
 		if v == want {

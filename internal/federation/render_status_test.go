@@ -44,7 +44,7 @@ type noteDoc struct {
 
 func fetchNote(t *testing.T, in *servertest.Instance, path string) noteDoc {
 	t.Helper()
-	r := get(t, in, path, ldJSON)
+	r := fetchPath(t, in, path, ldJSON)
 	if r.Status != 200 || r.Header.Get("Content-Type") != "application/activity+json; charset=utf-8" {
 		t.Fatalf("GET %s = %d %s", path, r.Status, r.Body)
 	}
@@ -57,7 +57,7 @@ func fetchNote(t *testing.T, in *servertest.Instance, path string) noteDoc {
 }
 
 // render renders a status through the exported API, as deliveries will.
-func render(t *testing.T, in *servertest.Instance, id string) *federation.Object {
+func renderBoth(t *testing.T, in *servertest.Instance, id string) *federation.Object {
 	t.Helper()
 	n, _ := strconv.ParseInt(id, 10, 64)
 	st, err := in.Store.StatusByID(context.Background(), n)
@@ -81,7 +81,7 @@ func render(t *testing.T, in *servertest.Instance, id string) *federation.Object
 }
 
 func TestStatusAddressingPerVisibility(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		alice := in.NewMember(t, "alice")
 		in.NewMember(t, "bob")
 		base := in.Config.BaseURL()
@@ -97,8 +97,8 @@ func TestStatusAddressingPerVisibility(t *testing.T) {
 			{"direct", []string{bob}, []string{}, false},
 		}
 		for _, c := range cases {
-			id := postStatus(t, alice, jsonObj{"status": "hi @bob", "visibility": c.visibility})
-			obj := render(t, in, id)
+			id := postAs(t, alice, jsonObj{"status": "hi @bob", "visibility": c.visibility})
+			obj := renderBoth(t, in, id)
 			if !slices.Equal(obj.To, c.to) || !slices.Equal(obj.Cc, c.cc) {
 				t.Fatalf("%s: to %v cc %v; want %v %v", c.visibility, obj.To, obj.Cc, c.to, c.cc)
 			}
@@ -107,32 +107,32 @@ func TestStatusAddressingPerVisibility(t *testing.T) {
 			}
 			for _, path := range []string{"/users/alice/statuses/" + id, "/users/alice/statuses/" + id + "/activity",
 				"/users/alice/statuses/" + id + "/replies", "/@alice/" + id} {
-				r := get(t, in, path, activityJSON)
+				r := fetchPath(t, in, path, activityJSON)
 				if (r.Status == 200) != c.served || (!c.served && r.Status != 404) {
 					t.Fatalf("%s: GET %s = %d", c.visibility, path, r.Status)
 				}
 			}
-			if r := get(t, in, "/@alice/"+id, "text/html"); (r.Status == 200) != c.served {
+			if r := fetchPath(t, in, "/@alice/"+id, "text/html"); (r.Status == 200) != c.served {
 				t.Fatalf("%s: status page = %d", c.visibility, r.Status)
 			}
 		}
-		if r := get(t, in, "/users/bob/statuses/"+postStatus(t, alice, jsonObj{"status": "mine"}), activityJSON); r.Status != 404 {
+		if r := fetchPath(t, in, "/users/bob/statuses/"+postAs(t, alice, jsonObj{"status": "mine"}), activityJSON); r.Status != 404 {
 			t.Fatalf("a status under another account's path = %d", r.Status)
 		}
 	})
 }
 
 func TestNoteDocument(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		ctx := context.Background()
 		alice, bob := in.NewMember(t, "alice"), in.NewMember(t, "bob")
 		if err := in.Store.Writer().UpsertLocalEmoji(ctx, &model.CustomEmoji{Shortcode: "blobcat", File: "blobcat-0123456789abcdef.png", ContentType: "image/png"}); err != nil {
 			t.Fatal(err)
 		}
 		base := in.Config.BaseURL()
-		root := postStatus(t, alice, jsonObj{"status": "Hello #Tusk :blobcat:", "language": "en", "spoiler_text": "cw"})
-		self := postStatus(t, alice, jsonObj{"status": "more", "in_reply_to_id": root})
-		other := postStatus(t, bob, jsonObj{"status": "@alice nice", "in_reply_to_id": root})
+		root := postAs(t, alice, jsonObj{"status": "Hello #Tusk :blobcat:", "language": "en", "spoiler_text": "cw"})
+		self := postAs(t, alice, jsonObj{"status": "more", "in_reply_to_id": root})
+		other := postAs(t, bob, jsonObj{"status": "@alice nice", "in_reply_to_id": root})
 		if r := alice.Do(t, "PUT", "/api/v1/statuses/"+root, jsonObj{"status": "Hello #Tusk :blobcat: edited", "language": "en", "spoiler_text": "cw"}); r.Status != 200 {
 			t.Fatalf("edit = %d %s", r.Status, r.Body)
 		}
@@ -155,15 +155,15 @@ func TestNoteDocument(t *testing.T) {
 		}
 		first := n.Replies["first"].(map[string]any)
 		if n.Replies["id"] != id+"/replies" || n.Replies["type"] != "Collection" || first["type"] != "CollectionPage" ||
-			!has(first["items"], base+"/users/alice/statuses/"+self) || has(first["items"], base+"/users/bob/statuses/"+other) ||
+			!holds(first["items"], base+"/users/alice/statuses/"+self) || holds(first["items"], base+"/users/bob/statuses/"+other) ||
 			first["next"] != id+"/replies?only_other_accounts=true&page=true" || first["partOf"] != id+"/replies" {
 			t.Fatalf("replies = %v", n.Replies)
 		}
-		others := doc(t, in, "/users/alice/statuses/"+root+"/replies?only_other_accounts=true&page=true")
-		if !has(others["items"], base+"/users/bob/statuses/"+other) || has(others["items"], base+"/users/alice/statuses/"+self) || others["@context"] == nil {
+		others := fetchDoc(t, in, "/users/alice/statuses/"+root+"/replies?only_other_accounts=true&page=true")
+		if !holds(others["items"], base+"/users/bob/statuses/"+other) || holds(others["items"], base+"/users/alice/statuses/"+self) || others["@context"] == nil {
 			t.Fatalf("other replies = %v", others)
 		}
-		if coll := doc(t, in, "/users/alice/statuses/"+root+"/replies"); coll["type"] != "Collection" || coll["first"] == nil {
+		if coll := fetchDoc(t, in, "/users/alice/statuses/"+root+"/replies"); coll["type"] != "Collection" || coll["first"] == nil {
 			t.Fatalf("replies collection = %v", coll)
 		}
 		reply := fetchNote(t, in, "/users/bob/statuses/"+other)
@@ -171,11 +171,11 @@ func TestNoteDocument(t *testing.T) {
 			t.Fatalf("reply = %+v", reply)
 		}
 		var raw jsonObj
-		get(t, in, "/users/alice/statuses/"+root, activityJSON).JSON(t, &raw)
+		fetchPath(t, in, "/users/alice/statuses/"+root, activityJSON).JSON(t, &raw)
 		if missing := missingKeys(reference(t, "mastodon-note.json"), raw, "atomUri", "inReplyToAtomUri"); len(missing) > 0 {
 			t.Fatalf("note lacks keys Mastodon sends: %v", missing)
 		}
-		create := doc(t, in, "/users/alice/statuses/"+root+"/activity")
+		create := fetchDoc(t, in, "/users/alice/statuses/"+root+"/activity")
 		if create["type"] != "Create" || create["object"].(map[string]any)["id"] != id || create["object"].(map[string]any)["@context"] != nil {
 			t.Fatalf("create = %v", create)
 		}
@@ -183,10 +183,10 @@ func TestNoteDocument(t *testing.T) {
 }
 
 func TestAnnounceDocument(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		alice, bob := in.NewMember(t, "alice"), in.NewMember(t, "bob")
 		base := in.Config.BaseURL()
-		orig := postStatus(t, alice, jsonObj{"status": "boost me"})
+		orig := postAs(t, alice, jsonObj{"status": "boost me"})
 		r := bob.Do(t, "POST", "/api/v1/statuses/"+orig+"/reblog", nil)
 		var boost jsonObj
 		r.JSON(t, &boost)
@@ -194,20 +194,20 @@ func TestAnnounceDocument(t *testing.T) {
 			t.Fatalf("boost = %d %s", r.Status, r.Body)
 		}
 		bid := boost["id"].(string)
-		a := doc(t, in, "/users/bob/statuses/"+bid+"/activity")
+		a := fetchDoc(t, in, "/users/bob/statuses/"+bid+"/activity")
 		if a["type"] != "Announce" || a["id"] != base+"/users/bob/statuses/"+bid+"/activity" || a["actor"] != base+"/users/bob" ||
-			a["object"] != base+"/users/alice/statuses/"+orig || !has(a["to"], federation.Public) ||
-			!has(a["cc"], base+"/users/alice") || !has(a["cc"], base+"/users/bob/followers") || a["@context"] == nil {
+			a["object"] != base+"/users/alice/statuses/"+orig || !holds(a["to"], federation.Public) ||
+			!holds(a["cc"], base+"/users/alice") || !holds(a["cc"], base+"/users/bob/followers") || a["@context"] == nil {
 			t.Fatalf("announce = %v", a)
 		}
-		if r := get(t, in, "/users/bob/statuses/"+bid, activityJSON); r.Status != 404 {
+		if r := fetchPath(t, in, "/users/bob/statuses/"+bid, activityJSON); r.Status != 404 {
 			t.Fatalf("a boost's object = %d", r.Status)
 		}
 	})
 }
 
 func TestQuestionDocument(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		alice, bob := in.NewMember(t, "alice"), in.NewMember(t, "bob")
 		for _, multiple := range []bool{false, true} {
 			r := alice.Do(t, "POST", "/api/v1/statuses", jsonObj{"status": "which?",
@@ -235,7 +235,7 @@ func TestQuestionDocument(t *testing.T) {
 				t.Fatalf("question (multiple %v) = %+v", multiple, q)
 			}
 			var raw jsonObj
-			get(t, in, "/users/alice/statuses/"+st["id"].(string), activityJSON).JSON(t, &raw)
+			fetchPath(t, in, "/users/alice/statuses/"+st["id"].(string), activityJSON).JSON(t, &raw)
 			ignore := []string{"anyOf"}
 			if multiple {
 				ignore = []string{"oneOf"}
@@ -248,7 +248,7 @@ func TestQuestionDocument(t *testing.T) {
 }
 
 func TestMediaAttachmentDocument(t *testing.T) {
-	docEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
 		ctx := context.Background()
 		alice := in.NewMember(t, "alice")
 		m := &model.MediaAttachment{ID: in.Store.NewID(), AccountID: alice.Account.ID, Type: "image", ContentType: "image/png",
@@ -257,7 +257,7 @@ func TestMediaAttachmentDocument(t *testing.T) {
 		if err := in.Store.Writer().InsertMedia(ctx, m); err != nil {
 			t.Fatal(err)
 		}
-		id := postStatus(t, alice, jsonObj{"status": "look", "language": "en", "media_ids": []string{strconv.FormatInt(m.ID, 10)}})
+		id := postAs(t, alice, jsonObj{"status": "look", "language": "en", "media_ids": []string{strconv.FormatInt(m.ID, 10)}})
 		n := fetchNote(t, in, "/users/alice/statuses/"+id)
 		if len(n.Attachment) != 1 {
 			t.Fatalf("attachments = %v", n.Attachment)
@@ -270,7 +270,7 @@ func TestMediaAttachmentDocument(t *testing.T) {
 			t.Fatalf("document = %v", d)
 		}
 		var raw jsonObj
-		get(t, in, "/users/alice/statuses/"+id, activityJSON).JSON(t, &raw)
+		fetchPath(t, in, "/users/alice/statuses/"+id, activityJSON).JSON(t, &raw)
 		ref := reference(t, "mastodon-note-with-media-blurhash.json")
 		if missing := missingKeys(ref, raw, "atomUri", "inReplyToAtomUri", "likes", "shares"); len(missing) > 0 {
 			t.Fatalf("note lacks %v", missing)
@@ -279,9 +279,23 @@ func TestMediaAttachmentDocument(t *testing.T) {
 		if missing := missingKeys(refDoc, raw["attachment"].([]any)[0].(jsonObj)); len(missing) > 0 {
 			t.Fatalf("document lacks %v", missing)
 		}
-		page := get(t, in, "/@alice/"+id, "text/html")
+		page := fetchPath(t, in, "/@alice/"+id, "text/html")
 		if !strings.Contains(string(page.Body), `alt="a cat"`) || !strings.Contains(string(page.Body), `og:image" content="`+d["url"].(string)) {
 			t.Fatalf("status page = %s", page.Body)
+		}
+	})
+}
+
+func TestQuoteURI(t *testing.T) {
+	servedEngines(t, nil, func(t *testing.T, in *servertest.Instance) {
+		alice, bob := in.NewMember(t, "alice"), in.NewMember(t, "bob")
+		quoted := postAs(t, alice, jsonObj{"status": "quotable"})
+		quoting := postAs(t, bob, jsonObj{"status": "look at this", "quoted_status_id": quoted})
+		if n := fetchNote(t, in, "/users/bob/statuses/"+quoting); n.QuoteURI != in.Config.BaseURL()+"/users/alice/statuses/"+quoted {
+			t.Fatalf("quoteUri = %q", n.QuoteURI)
+		}
+		if n := fetchNote(t, in, "/users/alice/statuses/"+quoted); n.QuoteURI != "" {
+			t.Fatalf("an unquoting status has quoteUri %q", n.QuoteURI)
 		}
 	})
 }
