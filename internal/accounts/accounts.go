@@ -128,6 +128,9 @@ func (s *Service) Validate(ctx context.Context, p CreateParams) error {
 		ValidatePassword(p.Password),
 		ValidateRole(p.Role),
 	}
+	if !p.AllowReserved { // an operator may use any address; sign-ups may not use blocked domains
+		checks = append(checks, s.checkEmailDomain(ctx, p.Email))
+	}
 	for _, err := range checks {
 		if err == nil {
 			continue

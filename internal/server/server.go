@@ -141,7 +141,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	(&authpages.Pages{Accounts: s.Accounts, Sessions: s.Sessions, Config: cfg, Log: log}).Routes(mux)
 	web.New(st, cfg, log).Routes(mux)
 	s.mux = mux
-	s.handler = logRequests(log, compressJSON(cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux)))))))
+	s.handler = logRequests(log, s.blockIPs(compressJSON(cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux))))))))
 	return s, nil
 }
 
