@@ -77,7 +77,7 @@ func OpsUsage() string {
 	var b strings.Builder
 	groups := opsGroups()
 	for _, g := range sortedKeys(groups) {
-		fmt.Fprintf(&b, "%s commands:\n", g)
+		fmt.Fprintf(&b, "%s%s commands:\n", strings.ToUpper(g[:1]), g[1:])
 		for _, n := range sortedKeys(groups[g]) {
 			fmt.Fprintf(&b, "  %s\n", groups[g][n].synopsis)
 		}

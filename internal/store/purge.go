@@ -157,3 +157,13 @@ func (q Q) KnownDomains(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// DeleteRemoteEmojis deletes the records of every remote custom emoji (their images are
+// in the remote media cache) and returns how many.
+func (q Q) DeleteRemoteEmojis(ctx context.Context) (int64, error) {
+	res, err := q.db.ExecContext(ctx, `DELETE FROM custom_emojis WHERE domain <> ''`)
+	if err != nil {
+		return 0, fmt.Errorf("store: delete remote emoji: %w", err)
+	}
+	return res.RowsAffected()
+}
