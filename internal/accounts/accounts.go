@@ -61,7 +61,8 @@ type CreateParams struct {
 	Username, Email, Password string
 	Confirmed, Approved       bool
 	Role, Reason, Locale      string
-	// AllowReserved lets an operator (the CLI) take a reserved username such as "admin".
+	// AllowReserved lets an operator (the CLI) take a reserved username such as "admin"
+	// and an address at a blocked e-mail domain.
 	AllowReserved bool
 }
 

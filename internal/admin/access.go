@@ -52,7 +52,7 @@ func addIPBlocks(ctx context.Context, d OpsDeps, fs *flag.FlagSet, args []string
 		}
 		added++
 	}
-	fmt.Fprintf(d.Out, "OK: added %d block(s); running servers apply them within %s\n", added, "10s")
+	fmt.Fprintf(d.Out, "OK: added %d block(s); running servers apply them within %s\n", added, ipblock.RefreshEvery)
 	return nil
 }
 

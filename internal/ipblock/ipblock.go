@@ -68,6 +68,10 @@ func Match(blocks []store.IPBlock, addr netip.Addr, now time.Time) string {
 	return best
 }
 
+// RefreshEvery is how often a running process reloads the block list, so a block added
+// with "tusk admin ip-blocks add" takes at most this long to apply.
+const RefreshEvery = 10 * time.Second
+
 // Checker answers Match from a copy of the block list refreshed every TTL, so checking
 // every request costs no query. A failed refresh keeps the last list it loaded.
 type Checker struct {

@@ -2,16 +2,11 @@ package server
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/ipblock"
 	"github.com/tuskhq/tusk/internal/ratelimit"
 )
-
-// ipBlockTTL is how long a block added with "tusk admin ip-blocks add" may take to
-// reach a running process.
-const ipBlockTTL = 10 * time.Second
 
 // errNoAccess answers every request from a network blocked with no_access.
 var errNoAccess = &httpx.Error{Code: http.StatusForbidden, Msg: "Your network is not allowed to access this server"}
@@ -20,7 +15,7 @@ var errNoAccess = &httpx.Error{Code: http.StatusForbidden, Msg: "Your network is
 // When the block list cannot be read the request goes on: a database outage is
 // answered by the handlers, not turned into a refusal of everyone.
 func (s *Server) blockIPs(next http.Handler) http.Handler {
-	checker := &ipblock.Checker{Store: s.Store, TTL: ipBlockTTL}
+	checker := &ipblock.Checker{Store: s.Store, TTL: ipblock.RefreshEvery}
 	trusted := s.Config.Network.TrustedProxies
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		severity, _ := checker.Severity(r.Context(), ratelimit.ClientIP(r, trusted))
