@@ -123,17 +123,3 @@ func (q Q) EmailDomainBlocked(ctx context.Context, domain string) (bool, error) 
 	}
 	return n > 0, nil
 }
-
-// parentDomains lists a.b.c, b.c and c for a.b.c.
-func parentDomains(domain string) []string {
-	var out []string
-	for domain != "" {
-		out = append(out, domain)
-		_, rest, ok := strings.Cut(domain, ".")
-		if !ok {
-			break
-		}
-		domain = rest
-	}
-	return out
-}
