@@ -98,6 +98,7 @@ Account commands:
   approve USERNAME
   delete USERNAME
   rotate-keys USERNAME | --all         (new signing keys; restart tusk afterwards)
+  refresh USER@DOMAIN | --domain D | --all [--concurrency N]   (fetch remote profiles again)
   export USERNAME --kind K [--out FILE]   (Mastodon's CSV; K: following, followers, bookmarks,
                                            blocks, mutes, domain_blocks, lists)
   import USERNAME --kind K --file FILE [--overwrite]   (any K but followers)
@@ -182,7 +183,7 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return admin.Instance(ctx, admin.InstanceDeps{Store: srv.Store, Emoji: im, Out: stdout}, rest[0], rest[1:])
 	}
 	return admin.Accounts(ctx, admin.Deps{Store: srv.Store, Config: cfg, Accounts: srv.Accounts,
-		Portability: portability.New(srv.Social), Out: stdout}, rest[1:])
+		Portability: portability.New(srv.Social), Refresher: srv.Federation, Out: stdout, Progress: stderr}, rest[1:])
 }
 
 // printVersion prints the binary's versions and, when the configured database exists

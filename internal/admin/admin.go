@@ -26,7 +26,10 @@ type Deps struct {
 	Accounts *accounts.Service
 	// Portability serves export and import.
 	Portability *portability.Service
-	Out         io.Writer
+	// Refresher fetches remote actors again (accounts refresh); nil without federation.
+	Refresher ActorRefresher
+	Out       io.Writer
+	Progress  io.Writer // progress bars of long commands; nil shows none
 }
 
 type command struct {
@@ -43,6 +46,7 @@ func commands() map[string]command {
 		"delete":      {"delete USERNAME", remove},
 		"export":      {"export USERNAME --kind K [--out FILE]", exportData},
 		"import":      {"import USERNAME --kind K --file FILE [--overwrite]", importData},
+		"refresh":     {"refresh USER@DOMAIN | --domain D | --all [--concurrency N]   fetch remote profiles again", refresh},
 		"rotate-keys": {"rotate-keys USERNAME | --all   new signing keys (restart tusk afterwards)", rotateKeys},
 	}
 }
@@ -53,7 +57,7 @@ func Accounts(ctx context.Context, d Deps, args []string) error {
 	cmds := commands()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(d.Out, "Usage: tusk admin accounts COMMAND [flags]\n\nCommands:")
-		for _, name := range []string{"create", "list", "modify", "approve", "delete", "export", "import", "rotate-keys"} {
+		for _, name := range []string{"create", "list", "modify", "approve", "delete", "export", "import", "rotate-keys", "refresh"} {
 			fmt.Fprintln(d.Out, "  "+cmds[name].synopsis)
 		}
 		if len(args) == 0 {
@@ -63,7 +67,7 @@ func Accounts(ctx context.Context, d Deps, args []string) error {
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
-		return fmt.Errorf("accounts: unknown command %q (want create, list, modify, approve, delete, export, import or rotate-keys)", args[0])
+		return fmt.Errorf("accounts: unknown command %q (want create, list, modify, approve, delete, export, import, rotate-keys or refresh)", args[0])
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.SetOutput(d.Out)

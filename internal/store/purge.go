@@ -167,3 +167,35 @@ func (q Q) DeleteRemoteEmojis(ctx context.Context) (int64, error) {
 	}
 	return res.RowsAffected()
 }
+
+// RemoteAccountRef is a remote account's id and ActivityPub id.
+type RemoteAccountRef struct {
+	ID  int64
+	URI string
+}
+
+// RemoteAccountRefs pages through remote accounts by id, of one domain or ("") all.
+func (q Q) RemoteAccountRefs(ctx context.Context, domain string, afterID int64, limit int) ([]RemoteAccountRef, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT id, uri FROM accounts WHERE domain <> '' AND ($1 = '' OR domain = $1)
+		AND id > $2 AND uri <> '' ORDER BY id LIMIT $3`, domain, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: remote accounts: %w", err)
+	}
+	defer rows.Close()
+	var out []RemoteAccountRef
+	for rows.Next() {
+		var r RemoteAccountRef
+		if err := rows.Scan(&r.ID, &r.URI); err != nil {
+			return nil, fmt.Errorf("store: remote accounts: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// CountRemoteAccounts counts remote accounts of one domain or ("") all.
+func (q Q) CountRemoteAccounts(ctx context.Context, domain string) (int64, error) {
+	var n int64
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE domain <> '' AND ($1 = '' OR domain = $1) AND uri <> ''`, domain).Scan(&n)
+	return n, wrap(err, "count remote accounts")
+}
