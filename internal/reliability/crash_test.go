@@ -113,6 +113,9 @@ func crashRun(t *testing.T, databaseURL string) {
 	}
 	p := in.serve() // restarted once more, to work the jobs the kills left
 	waitDelivered(t, in, sk, led)
+	// A job whose fetch reached the sink just before a kill runs again (at least once):
+	// wait for those too, so that every job ends completed.
+	waitJobsSettled(t, in, st)
 	p.stop()
 	checkPosts(t, st, led)
 	checkJobs(t, st, led)
@@ -195,6 +198,28 @@ func waitDelivered(t *testing.T, in *instance, sk *sink, led *ledger) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("%d of %d acknowledged posts' side effects never reached the fake remote; log:\n%s", missing, len(led.posts), in.tail())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// waitJobsSettled waits until no fetch job is waiting, retrying or running; jobs the
+// kills left running are rescued after TUSK_JOB_RESCUE_AFTER.
+func waitJobsSettled(t *testing.T, in *instance, st *store.Store) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		var open int
+		err := st.DB().QueryRow(`SELECT COUNT(*) FROM river_job WHERE kind = 'fetch_preview_card'
+			AND state IN ('available', 'retryable', 'running', 'scheduled', 'pending')`).Scan(&open)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if open == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d fetch jobs still unfinished two minutes after the last restart; log:\n%s", open, in.tail())
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
