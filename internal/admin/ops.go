@@ -40,7 +40,7 @@ type opsCommand struct {
 func opsGroups() map[string]map[string]opsCommand {
 	return map[string]map[string]opsCommand{
 		"settings": {
-			"registrations": {"registrations [open|approved|close]   show or set who may sign up", setRegistrations},
+			"registrations": {"registrations [open|approved|close] [--json]   show or set who may sign up", setRegistrations},
 		},
 		"ip-blocks": {
 			"add":    {"add IP|CIDR... [--severity no_access|sign_up_block|sign_up_requires_approval] [--comment C] [--duration D]", addIPBlocks},
@@ -178,6 +178,7 @@ var registrationsWords = map[string]string{
 // setRegistrations shows the sign-up mode, or stores a new one that overrides
 // TUSK_REGISTRATIONS in every process from the next request on.
 func setRegistrations(ctx context.Context, d OpsDeps, fs *flag.FlagSet, args []string) error {
+	asJSON := fs.Bool("json", false, "print the mode in force as JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -186,6 +187,9 @@ func setRegistrations(ctx context.Context, d OpsDeps, fs *flag.FlagSet, args []s
 		mode, err := accounts.RegistrationsMode(ctx, d.Store, d.Config.Registrations)
 		if err != nil {
 			return err
+		}
+		if *asJSON {
+			return printJSON(d.Out, map[string]string{"registrations": mode, "configured": d.Config.Registrations})
 		}
 		fmt.Fprintf(d.Out, "Registrations: %s\n", mode)
 		return nil

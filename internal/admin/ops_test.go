@@ -115,6 +115,11 @@ func TestSettingsRegistrations(t *testing.T) {
 				t.Errorf("after %s = %q; want %s", word, out, want)
 			}
 		}
+		var shown map[string]string
+		if err := json.Unmarshal([]byte(mustOps(t, d, "settings registrations --json")), &shown); err != nil ||
+			shown["registrations"] != "approval" || shown["configured"] != "closed" {
+			t.Errorf("--json = %v, %v", shown, err)
+		}
 		if _, err := runOps(t, d, "settings registrations sometimes"); err == nil {
 			t.Error("an unknown mode was accepted")
 		}
@@ -261,6 +266,7 @@ func TestDomainsPurge(t *testing.T) {
 		st.Writer().AddMark(ctx, store.Favourites, spam[2].ID, mine.ID)
 		spamPost := f.status(spam[0], "buy now", 0, nil)
 		goodPost := f.status(keep, "hi", 0, nil)
+		f.status(alice, "", 0, func(s *model.Status) { s.ReblogOfID = &spamPost.ID }) // goes with the boosted post
 
 		d := opsDeps(st)
 		if out := mustOps(t, d, "domains purge spam.example --dry-run"); !strings.Contains(out, "Would remove 3 accounts") {
@@ -274,8 +280,8 @@ func TestDomainsPurge(t *testing.T) {
 			t.Error("purge removed the wrong posts")
 		}
 		a, _ := st.AccountByID(ctx, alice.ID)
-		if a.FollowersCount != 1 || a.FollowingCount != 0 {
-			t.Errorf("alice follows %d and is followed by %d; want 0 and 1", a.FollowingCount, a.FollowersCount)
+		if a.FollowersCount != 1 || a.FollowingCount != 0 || a.StatusesCount != 1 {
+			t.Errorf("alice follows %d, is followed by %d, has %d posts; want 0, 1 and 1", a.FollowingCount, a.FollowersCount, a.StatusesCount)
 		}
 		if s, _ := st.StatusByID(ctx, mine.ID); s.FavouritesCount != 0 {
 			t.Errorf("favourites_count = %d; want 0", s.FavouritesCount)

@@ -75,7 +75,7 @@ func checkCounters(t *testing.T, st *store.Store) {
 	rows, err := st.DB().Query(`SELECT a.username, a.followers_count, a.following_count, a.statuses_count,
 		(SELECT COUNT(*) FROM follows f WHERE f.target_account_id = a.id),
 		(SELECT COUNT(*) FROM follows f WHERE f.account_id = a.id),
-		(SELECT COUNT(*) FROM statuses s WHERE s.account_id = a.id)
+		(SELECT COUNT(*) FROM statuses s WHERE s.account_id = a.id AND s.visibility <> 'direct')
 		FROM accounts a`)
 	if err != nil {
 		t.Fatal(err)

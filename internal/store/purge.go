@@ -31,7 +31,8 @@ func (q Q) DeleteRemoteAccounts(ctx context.Context, ids []int64) error {
 	in := placeholders(1, len(ids))
 	args := int64Args(ids)
 	related, err := q.idSet(ctx, "purge related accounts", `SELECT target_account_id FROM follows WHERE account_id IN (`+in+`)
-		UNION SELECT account_id FROM follows WHERE target_account_id IN (`+in+`)`, args...)
+		UNION SELECT account_id FROM follows WHERE target_account_id IN (`+in+`)
+		UNION SELECT r.account_id FROM statuses r JOIN statuses s ON s.id = r.reblog_of_id WHERE s.account_id IN (`+in+`)`, args...)
 	if err != nil {
 		return err
 	}
@@ -55,20 +56,23 @@ func (q Q) DeleteRemoteAccounts(ctx context.Context, ids []int64) error {
 	return q.recountStatuses(ctx, sortedIDs(touched))
 }
 
-// recountAccounts sets the follow counters of accounts from the follows that remain.
+// recountAccounts sets the follow and status counters of accounts from the rows that
+// remain (boosts of deleted statuses go with them, by cascade).
 func (q Q) recountAccounts(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	_, err := q.db.ExecContext(ctx, `UPDATE accounts SET
 		followers_count = (SELECT COUNT(*) FROM follows f WHERE f.target_account_id = accounts.id),
-		following_count = (SELECT COUNT(*) FROM follows f WHERE f.account_id = accounts.id)
+		following_count = (SELECT COUNT(*) FROM follows f WHERE f.account_id = accounts.id),
+		statuses_count = (SELECT COUNT(*) FROM statuses s WHERE s.account_id = accounts.id AND s.visibility <> 'direct')
 		WHERE id IN (`+placeholders(1, len(ids))+`)`, int64Args(ids)...)
 	return wrap(err, "recount accounts")
 }
 
-// recountStatuses sets the counters of statuses from the rows that remain; ids of
-// statuses that are gone are ignored.
+// recountStatuses sets the counters of statuses from the rows that remain, counted as
+// countNewStatus counts them (replies only when public or unlisted); ids of statuses
+// that are gone are ignored.
 func (q Q) recountStatuses(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
@@ -76,7 +80,8 @@ func (q Q) recountStatuses(ctx context.Context, ids []int64) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE statuses SET
 		favourites_count = (SELECT COUNT(*) FROM favourites f WHERE f.status_id = statuses.id),
 		reblogs_count = (SELECT COUNT(*) FROM statuses r WHERE r.reblog_of_id = statuses.id),
-		replies_count = (SELECT COUNT(*) FROM statuses r WHERE r.in_reply_to_id = statuses.id)
+		replies_count = (SELECT COUNT(*) FROM statuses r WHERE r.in_reply_to_id = statuses.id
+			AND r.reblog_of_id IS NULL AND r.visibility IN ('public', 'unlisted'))
 		WHERE id IN (`+placeholders(1, len(ids))+`)`, int64Args(ids)...)
 	return wrap(err, "recount statuses")
 }
@@ -117,7 +122,8 @@ func (q Q) CountUnusedRemoteStatuses(ctx context.Context, cutoff time.Time) (int
 }
 
 // DeleteRemoteStatuses deletes remote statuses by id (boosts of them go by cascade) and
-// recounts the statuses they replied to. Call it inside a transaction.
+// recounts their authors, their boosters and the statuses they replied to. Call it
+// inside a transaction.
 func (q Q) DeleteRemoteStatuses(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
@@ -129,6 +135,11 @@ func (q Q) DeleteRemoteStatuses(ctx context.Context, ids []int64) error {
 	if err != nil {
 		return err
 	}
+	authors, err := q.idSet(ctx, "authors of removed statuses", `SELECT account_id FROM statuses WHERE id IN (`+in+`)
+		UNION SELECT account_id FROM statuses WHERE reblog_of_id IN (`+in+`)`, args...)
+	if err != nil {
+		return err
+	}
 	if q.engine == SQLite {
 		if _, err := q.db.ExecContext(ctx, `DELETE FROM statuses_fts WHERE rowid IN (`+in+`)`, args...); err != nil {
 			return fmt.Errorf("store: unindex removed statuses: %w", err)
@@ -136,6 +147,9 @@ func (q Q) DeleteRemoteStatuses(ctx context.Context, ids []int64) error {
 	}
 	if _, err := q.db.ExecContext(ctx, `DELETE FROM statuses WHERE local = FALSE AND id IN (`+in+`)`, args...); err != nil {
 		return fmt.Errorf("store: delete remote statuses: %w", err)
+	}
+	if err := q.recountAccounts(ctx, sortedIDs(authors)); err != nil {
+		return err
 	}
 	return q.recountStatuses(ctx, sortedIDs(parents))
 }
