@@ -116,8 +116,10 @@ func readNodeInfo(ctx context.Context, d OpsDeps, domain string) peerInfo {
 		p.Error = "no NodeInfo 2.x link"
 		return p
 	}
-	if u, err := url.Parse(href); err != nil || !strings.EqualFold(u.Hostname(), strings.Split(domain, ":")[0]) {
-		p.Error = fmt.Sprintf("NodeInfo link %q is on another host", href)
+	// The document may live on another host (a server whose web domain differs from its
+	// account domain links there); the guarded client still refuses private addresses.
+	if u, err := url.Parse(href); err != nil || (u.Scheme != "https" && u.Scheme != scheme) {
+		p.Error = fmt.Sprintf("NodeInfo link %q is not a usable URL", href)
 		return p
 	}
 	var ni nodeInfo
