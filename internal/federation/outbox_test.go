@@ -91,11 +91,13 @@ func newWorld(t testing.TB, st *store.Store) *world {
 	w.remote(t, "r3", "b.test", "")
 	w.remote(t, "r4", "bad.test", "https://bad.test/inbox")
 	w.remote(t, "m1", "c.test", "https://c.test/inbox")
+	// r5's handle is on a good domain but its shared inbox on the blocked one.
+	w.remote(t, "r5", "ok.test", "https://inbox.bad.test/inbox")
 	ctx := context.Background()
 	if err := st.Writer().ServerInsertDomainBlock(ctx, &model.DomainBlock{Domain: "bad.test", Severity: "suspend"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"r1", "r2", "r3", "r4", "lou"} {
+	for _, name := range []string{"r1", "r2", "r3", "r4", "r5", "lou"} {
 		f := &model.Follow{AccountID: w.acct[name].ID, TargetAccountID: w.acct["alice"].ID, ShowReblogs: true}
 		if err := st.Writer().InsertFollow(ctx, store.Follows, f); err != nil {
 			t.Fatal(err)
