@@ -68,7 +68,7 @@ func unmarshal(data []byte, v any) error {
 		return invalid("document", "%d bytes is over the %d byte limit", len(data), MaxDocumentSize)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%w: not a JSON object: %v", ErrInvalid, err)
+		return fmt.Errorf("%w: not a JSON object: %w", ErrInvalid, err) // the cause stays inspectable (syntax or shape)
 	}
 	return nil
 }

@@ -60,4 +60,5 @@ func (s *Service) Routes(mux *http.ServeMux) {
 func (s *Service) RegisterJobs(reg *jobs.Registry) {
 	_ = reg // each area adds its workers here
 	s.registerInboundJobs(reg)
+	s.registerOutboundJobs(reg)
 }

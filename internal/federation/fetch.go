@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/tuskhq/tusk/internal/ap"
 	"github.com/tuskhq/tusk/internal/httpsig"
 	"github.com/tuskhq/tusk/internal/outbound"
 )
@@ -23,11 +24,18 @@ var (
 	ErrBlockedDomain  = errors.New("federation: domain is blocked")
 )
 
+// fetched is a document read from its origin: its head (id and type) read by ap.Peek,
+// and the body for ap to decode as the kind the head says.
+type fetched struct {
+	ap.Head
+	Body []byte
+}
+
 // fetchDoc GETs an ActivityPub document, signed as the instance actor. The document
 // is trusted only when it came with an ActivityPub content type and its id is on the
-// host the body was finally read from (after redirects), so a server cannot hand us
+// server the body was finally read from (after redirects), so a server cannot hand us
 // documents in another server's name.
-func (s *Service) fetchDoc(ctx context.Context, uri string) (doc, error) {
+func (s *Service) fetchDoc(ctx context.Context, uri string) (*fetched, error) {
 	if err := s.refuseBlocked(ctx, uri); err != nil {
 		return nil, err
 	}
@@ -45,14 +53,14 @@ func (s *Service) fetchDoc(ctx context.Context, uri string) (doc, error) {
 	if !isAPContentType(resp.Header.Get("Content-Type")) {
 		return nil, fmt.Errorf("%w: GET %s: %q", ErrNotActivityPub, uri, resp.Header.Get("Content-Type"))
 	}
-	d, err := parseDoc(resp.Body)
+	head, err := ap.Peek(resp.Body)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("federation: GET %s: %w", uri, err)
 	}
-	if hostOf(d.id()) == "" || hostOf(d.id()) != strings.ToLower(resp.URL.Host) {
-		return nil, fmt.Errorf("%w: %q read from %s", ErrOriginMismatch, d.id(), resp.URL.Host)
+	if !ap.SameOrigin(head.ID, resp.URL.String()) {
+		return nil, fmt.Errorf("%w: %q read from %s", ErrOriginMismatch, head.ID, resp.URL.Host)
 	}
-	return d, nil
+	return &fetched{Head: head, Body: resp.Body}, nil
 }
 
 // signedGetHeader signs a GET of uri with the instance actor's key: servers running
@@ -95,7 +103,7 @@ func (s *Service) refuseBlocked(ctx context.Context, uri string) error {
 	if host == "" {
 		return fmt.Errorf("%w: %q", outbound.ErrBadURL, uri)
 	}
-	policy, err := s.Store.DomainPolicyFor(ctx, host)
+	policy, err := s.domainPolicy(ctx, host)
 	if err != nil {
 		return err
 	}
@@ -106,8 +114,12 @@ func (s *Service) refuseBlocked(ctx context.Context, uri string) error {
 }
 
 // FetchObject fetches an ActivityPub document from its origin, signed as the instance
-// actor, and returns it once it passed the content type and origin checks.
-func (s *Service) FetchObject(ctx context.Context, uri string) (map[string]any, error) {
+// actor, and returns its body once it passed the content type and origin checks, for
+// internal/ap to decode.
+func (s *Service) FetchObject(ctx context.Context, uri string) ([]byte, error) {
 	d, err := s.fetchDoc(ctx, uri)
-	return d, err
+	if err != nil {
+		return nil, err
+	}
+	return d.Body, nil
 }

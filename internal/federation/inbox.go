@@ -2,11 +2,13 @@ package federation
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 
+	"github.com/tuskhq/tusk/internal/ap"
 	"github.com/tuskhq/tusk/internal/httpsig"
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/store"
@@ -41,26 +43,33 @@ func (s *Service) postInbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := parseDoc(body)
+	act, err := ap.DecodeActivity(body)
 	if err != nil {
-		return httpx.BadRequest("Error parsing JSON")
+		return decodeError(err)
 	}
-	actorURI := d.ref("actor")
-	if httpURL(actorURI) == "" || d.typ() == "" {
-		return httpx.Unprocessable("Activity has no actor or type")
-	}
-	if drop, err := s.droppedSender(r.Context(), actorURI); err != nil || drop {
+	if drop, err := s.droppedSender(r.Context(), act.Actor); err != nil || drop {
 		return acceptedOr(w, err)
 	}
-	accountID, err := s.verifyDelivery(r, body, d, actorURI)
+	accountID, err := s.verifyDelivery(r, body, act)
 	if err != nil {
 		return err
 	}
-	if err := s.enqueueIngress(r.Context(), d.id(), accountID, body); err != nil {
+	if err := s.enqueueIngress(r.Context(), act.ID, accountID, body); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusAccepted)
 	return nil
+}
+
+// decodeError answers a body that is not JSON with 400 and an activity ap refuses
+// (no actor, no type, an id that is not a URL) with 422, as Mastodon does.
+func decodeError(err error) error {
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &syntax) || errors.As(err, &typeErr) {
+		return &httpx.Error{Code: http.StatusBadRequest, Msg: "Error parsing JSON", Err: err}
+	}
+	return &httpx.Error{Code: http.StatusUnprocessableEntity, Msg: "Activity is invalid", Err: err}
 }
 
 func acceptedOr(w http.ResponseWriter, err error) error {
@@ -90,16 +99,17 @@ func readInboxBody(r *http.Request) ([]byte, error) {
 // dropped unread, as Mastodon drops them, so the sender stops retrying and we fetch
 // nothing from there.
 func (s *Service) droppedSender(ctx context.Context, actorURI string) (bool, error) {
-	policy, err := s.Store.DomainPolicyFor(ctx, hostOf(actorURI))
+	policy, err := s.domainPolicy(ctx, hostOf(actorURI))
 	return policy.Suspended(), err
 }
 
 // verifyDelivery checks the signature and that its key speaks for the activity's
 // actor, and returns the actor's account id.
-func (s *Service) verifyDelivery(r *http.Request, body []byte, d doc, actorURI string) (int64, error) {
+func (s *Service) verifyDelivery(r *http.Request, body []byte, act *ap.Activity) (int64, error) {
+	actorURI := act.Actor
 	res, err := s.verifier().Verify(r.Context(), r, body)
 	if err != nil {
-		if errors.Is(err, httpsig.ErrKeyNotFound) && d.typ() == "Delete" && d.ref("object") == actorURI {
+		if errors.Is(err, httpsig.ErrKeyNotFound) && act.Type == "Delete" && act.Object != nil && act.Object.IRI == actorURI {
 			// An actor deleting itself is gone before its Delete arrives: nothing to verify
 			// against and nothing of it here to remove, as far as we can know.
 			return 0, &httpx.Error{Code: http.StatusAccepted, Msg: "Accepted", Err: err}
@@ -109,7 +119,7 @@ func (s *Service) verifyDelivery(r *http.Request, body []byte, d doc, actorURI s
 	if res.Owner != actorURI {
 		return 0, unauthorized("Signed by %s, not by the activity's actor", res.Owner)
 	}
-	if err := checkEmbeddedOrigin(d, actorURI); err != nil {
+	if err := checkEmbeddedOrigin(act); err != nil {
 		return 0, &httpx.Error{Code: http.StatusUnauthorized, Msg: "Embedded object is not on the actor's host", Err: err}
 	}
 	acct, err := s.Store.AccountByURI(r.Context(), actorURI)
@@ -134,28 +144,25 @@ func signatureMessage(err error) string {
 	return "Verification failed"
 }
 
-// checkEmbeddedOrigin refuses an embedded object (a Note in a Create, an actor in an
-// Update) whose id is on another host than its actor: Mastodon trusts an object's id
-// only from its own host. An Announce embeds someone else's status, and an Accept or
-// Undo embeds our own Follow, so those are looked at by id in processing instead.
-func checkEmbeddedOrigin(d doc, actorURI string) error {
-	switch d.typ() {
+// checkEmbeddedOrigin refuses a Create, Update or Delete whose object is on another
+// server than its actor: Mastodon trusts an object's id only from its own host. That
+// an embedded object is attributed to the actor is checked when it is decoded, in
+// processing. An Announce names someone else's status, and an Accept or Undo embeds
+// our own Follow, so those are looked at by id in processing instead.
+func checkEmbeddedOrigin(act *ap.Activity) error {
+	switch act.Type {
 	case "Create", "Update", "Delete":
 	default:
 		return nil
 	}
-	obj := d.obj("object")
-	if obj == nil {
-		if d.typ() != "Delete" && !sameHost(d.ref("object"), actorURI) {
-			return fmt.Errorf("%w: %s of %s by %s", ErrOriginMismatch, d.typ(), d.ref("object"), actorURI)
-		}
-		return nil
-	}
-	if !sameHost(obj.id(), actorURI) {
-		return fmt.Errorf("%w: object %s by %s", ErrOriginMismatch, obj.id(), actorURI)
-	}
-	if owner := obj.ref("attributedTo"); owner != "" && owner != actorURI && obj.ref("actor") == "" {
-		return fmt.Errorf("%w: object %s attributed to %s, sent by %s", ErrOriginMismatch, obj.id(), owner, actorURI)
+	obj := act.Object
+	switch {
+	case obj == nil:
+		return fmt.Errorf("%w: %s without an object", ErrOriginMismatch, act.Type)
+	case !obj.Embedded() && act.Type == "Delete":
+		return nil // a Delete of a bare id removes only what the actor owns
+	case !ap.SameOrigin(obj.IRI, act.Actor):
+		return fmt.Errorf("%w: %s of %q by %s", ErrOriginMismatch, act.Type, obj.IRI, act.Actor)
 	}
 	return nil
 }

@@ -87,7 +87,7 @@ type sweepActivitiesWorker struct {
 }
 
 func (w *sweepActivitiesWorker) Work(ctx context.Context, _ *river.Job[SweepActivitiesArgs]) error {
-	_, err := w.s.Store.ForgetActivitiesBefore(ctx, w.s.now().Add(-activityRetention))
+	_, err := w.s.Store.Writer().ForgetActivitiesBefore(ctx, w.s.now().Add(-activityRetention))
 	return err
 }
 

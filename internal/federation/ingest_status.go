@@ -7,30 +7,25 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tuskhq/tusk/internal/ap"
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/social"
 	"github.com/tuskhq/tusk/internal/store"
-	"github.com/tuskhq/tusk/internal/text"
 )
 
-// Bounds on what one inbound status may make us do or store.
+// Bounds on what one inbound status may make us do or store. ap bounds the rest
+// (attachments, poll options, tags, lengths).
 const (
-	maxThreadDepth     = 5  // missing ancestors fetched for one reply
-	maxMentionFetches  = 10 // unknown mentioned actors fetched for one status
-	maxAttachments     = 16
-	maxPollOptions     = 500
-	maxTags            = 64
-	maxDescriptionChar = 1500
+	maxThreadDepth    = 5  // missing ancestors fetched for one reply
+	maxMentionFetches = 10 // unknown mentioned actors fetched for one status
+	maxHashtags       = 64
+	maxLanguageChars  = 16
 )
-
-// statusTypes are the objects kept as statuses; like Mastodon, articles and pages are
-// shown as statuses too.
-var statusTypes = []string{"Note", "Question", "Article", "Page", "Image", "Video", "Audio", "Event"}
 
 var hashtagName = regexp.MustCompile(`^[\p{L}\p{M}\p{N}_]{1,100}$`)
 
 // ingestStatus stores a remote status its author sent or we fetched.
-func (s *Service) ingestStatus(ctx context.Context, author *model.Account, obj doc, depth int) (*model.Status, error) {
+func (s *Service) ingestStatus(ctx context.Context, author *model.Account, obj *ap.Object, depth int) (*model.Status, error) {
 	p, err := s.readStatus(ctx, author, obj, depth)
 	if err != nil {
 		return nil, err
@@ -39,23 +34,21 @@ func (s *Service) ingestStatus(ctx context.Context, author *model.Account, obj d
 }
 
 // readStatus validates a status object of author and resolves what it refers to.
-func (s *Service) readStatus(ctx context.Context, author *model.Account, obj doc, depth int) (*social.RemoteStatus, error) {
-	if httpURL(obj.id()) == "" || !sameHost(obj.id(), author.URI) {
-		return nil, refused("status %q is not on %s's host", obj.id(), author.URI)
+func (s *Service) readStatus(ctx context.Context, author *model.Account, obj *ap.Object, depth int) (*social.RemoteStatus, error) {
+	if !ap.SameOrigin(obj.ID, author.URI) {
+		return nil, refused("status %q is not on %s's host", obj.ID, author.URI)
 	}
-	if owner := obj.ref("attributedTo"); owner != author.URI {
-		return nil, refused("status %s attributed to %q, not %s", obj.id(), owner, author.URI)
+	if obj.AttributedTo != author.URI {
+		return nil, refused("status %s attributed to %q, not %s", obj.ID, obj.AttributedTo, author.URI)
 	}
-	content, lang := obj.langString("content")
-	summary, _ := obj.langString("summary")
-	p := &social.RemoteStatus{URI: obj.id(), URL: httpURL(obj.ref("url")), Author: author,
-		Content: text.Sanitize(statusContent(obj, content)), SpoilerText: truncate(text.PlainText(summary), maxNoteChars),
-		Sensitive: obj.bool("sensitive"), Language: truncate(lang, 16), Published: obj.time("published")}
+	p := &social.RemoteStatus{URI: obj.ID, URL: obj.URL, Author: author, Content: obj.Content,
+		SpoilerText: obj.Summary, Sensitive: obj.Sensitive, Language: truncate(obj.Language, maxLanguageChars),
+		Published: obj.Published}
 	if p.URL == "" {
 		p.URL = p.URI
 	}
-	if t := obj.time("updated"); !t.IsZero() {
-		p.Edited = &t
+	if !obj.Updated.IsZero() {
+		p.Edited = &obj.Updated
 	}
 	var err error
 	if p.Visibility, err = s.visibility(ctx, author, obj); err != nil {
@@ -72,62 +65,32 @@ func (s *Service) readStatus(ctx context.Context, author *model.Account, obj doc
 	return p, nil
 }
 
-// statusContent is what a status shows: its content, or for an article without one
-// its title and a link, as Mastodon shows them.
-func statusContent(obj doc, content string) string {
-	if len(content) > maxNoteChars*5 {
-		content = content[:maxNoteChars*5] // the sanitizer closes whatever this cuts
+// visibility reads Mastodon's addressing with ap's rule; only the author's followers
+// collection, from the stored actor, is ours to supply.
+func (s *Service) visibility(ctx context.Context, author *model.Account, obj *ap.Object) (model.Visibility, error) {
+	followers := ""
+	if !ap.Addresses(obj.To, obj.Cc, ap.PublicCollection) {
+		actor, err := s.actorOf(ctx, author)
+		if err != nil {
+			return "", err
+		}
+		followers = actor.FollowersURL
 	}
-	if content != "" || obj.typ() == "Note" {
-		return content
-	}
-	name, _ := obj.langString("name")
-	link := httpURL(obj.ref("url"))
-	out := "<p>" + textEscape(truncate(name, maxNameChars)) + "</p>"
-	if link != "" {
-		out += `<p><a href="` + textEscape(link) + `">` + textEscape(link) + "</a></p>"
-	}
-	return out
-}
-
-func textEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
-}
-
-// visibility reads Mastodon's addressing: public in to, public in cc (unlisted), the
-// author's followers (private), else only those named (direct).
-func (s *Service) visibility(ctx context.Context, author *model.Account, obj doc) (model.Visibility, error) {
-	to, cc := obj.refs("to"), obj.refs("cc")
-	isPublic := func(v string) bool { return v == Public || v == "as:Public" || v == "Public" }
-	switch {
-	case slices.ContainsFunc(to, isPublic):
-		return model.Public, nil
-	case slices.ContainsFunc(cc, isPublic):
-		return model.Unlisted, nil
-	}
-	actor, err := s.Store.ActorByAccountID(ctx, author.ID)
-	if err != nil {
-		return "", err
-	}
-	if actor.FollowersURL != "" && (slices.Contains(to, actor.FollowersURL) || slices.Contains(cc, actor.FollowersURL)) {
-		return model.Private, nil
-	}
-	return model.Direct, nil
+	return model.Visibility(ap.VisibilityOf(obj.To, obj.Cc, followers)), nil
 }
 
 // readReply links a reply to its parent, fetching missing ancestors up to a bound;
 // replies to suspended accounts or blocked domains are refused.
-func (s *Service) readReply(ctx context.Context, obj doc, p *social.RemoteStatus, depth int) error {
-	parentURI := obj.ref("inReplyTo")
-	if parentURI == "" {
+func (s *Service) readReply(ctx context.Context, obj *ap.Object, p *social.RemoteStatus, depth int) error {
+	if obj.InReplyTo == "" {
 		return nil
 	}
-	parent, err := s.statusByURI(ctx, parentURI, depth+1)
+	parent, err := s.statusByURI(ctx, obj.InReplyTo, depth+1)
 	if errors.Is(err, errThreadTooDeep) {
 		return nil // kept as a reply to something unknown, like Mastodon's cut-off threads
 	}
 	if err != nil {
-		s.Log.InfoContext(ctx, "federation: parent not fetched", "uri", parentURI, "err", err)
+		s.Log.InfoContext(ctx, "federation: parent not fetched", "uri", obj.InReplyTo, "err", err)
 		return nil
 	}
 	if err := s.refuseInvolving(ctx, parent.AccountID); err != nil {
@@ -156,18 +119,30 @@ func (s *Service) fetchStatus(ctx context.Context, uri string, depth int) (*mode
 	if st, err := s.Store.StatusByURI(ctx, uri); err == nil {
 		return st, nil
 	}
-	obj, err := s.fetchDoc(ctx, uri)
+	d, err := s.fetchDoc(ctx, uri)
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(statusTypes, obj.typ()) {
-		return nil, refused("%s is a %s, not a status", uri, obj.typ())
+	return s.ingestFetched(ctx, d, depth)
+}
+
+// ingestFetched stores a fetched status document with its author, fetched too when
+// unknown; the author must live where the status does.
+func (s *Service) ingestFetched(ctx context.Context, d *fetched, depth int) (*model.Status, error) {
+	if !ap.IsObjectType(d.Type) {
+		return nil, refused("%s is a %s, not a status", d.ID, d.Type)
 	}
-	authorURI := obj.ref("attributedTo")
-	if !sameHost(authorURI, obj.id()) {
-		return nil, refused("status %s attributed to %s on another host", obj.id(), authorURI)
+	obj, err := ap.DecodeObject(d.Body)
+	if err != nil {
+		return nil, refused("%s: %v", d.ID, err)
 	}
-	author, err := s.FetchActor(ctx, authorURI)
+	if st, err := s.Store.StatusByURI(ctx, obj.ID); err == nil {
+		return st, nil
+	}
+	if !ap.SameOrigin(obj.AttributedTo, obj.ID) {
+		return nil, refused("status %s attributed to %q on another host", obj.ID, obj.AttributedTo)
+	}
+	author, err := s.FetchActor(ctx, obj.AttributedTo)
 	if err != nil {
 		return nil, err
 	}
@@ -179,21 +154,19 @@ func (s *Service) fetchStatus(ctx context.Context, uri string, depth int) (*mode
 
 // readTags resolves Mention tags (known accounts, and a few unknown ones fetched) and
 // collects Hashtag names.
-func (s *Service) readTags(ctx context.Context, obj doc) ([]*model.Account, []string) {
+func (s *Service) readTags(ctx context.Context, obj *ap.Object) ([]*model.Account, []string) {
 	var mentions []*model.Account
-	var tags []string
 	fetches := 0
-	for _, t := range obj.objs("tag") {
-		switch t.typ() {
-		case "Mention":
-			if a := s.mentioned(ctx, t.str("href"), &fetches); a != nil && !slices.ContainsFunc(mentions, func(m *model.Account) bool { return m.ID == a.ID }) {
-				mentions = append(mentions, a)
-			}
-		case "Hashtag":
-			name := strings.TrimPrefix(t.str("name"), "#")
-			if hashtagName.MatchString(name) && len(tags) < maxTags && !slices.Contains(tags, strings.ToLower(name)) {
-				tags = append(tags, strings.ToLower(name))
-			}
+	for _, m := range obj.Tags.Mentions {
+		if a := s.mentioned(ctx, m.Href, &fetches); a != nil && !slices.ContainsFunc(mentions, func(m *model.Account) bool { return m.ID == a.ID }) {
+			mentions = append(mentions, a)
+		}
+	}
+	var tags []string
+	for _, h := range obj.Tags.Hashtags {
+		name := strings.ToLower(h.Name)
+		if hashtagName.MatchString(name) && len(tags) < maxHashtags && !slices.Contains(tags, name) {
+			tags = append(tags, name)
 		}
 	}
 	return mentions, tags
@@ -209,7 +182,7 @@ func (s *Service) mentioned(ctx context.Context, href string, fetches *int) *mod
 	if a, err := s.Store.AccountByURI(ctx, href); err == nil {
 		return a
 	}
-	if httpURL(href) == "" || *fetches >= maxMentionFetches {
+	if *fetches >= maxMentionFetches {
 		return nil
 	}
 	*fetches++
@@ -222,40 +195,31 @@ func (s *Service) mentioned(ctx context.Context, href string, fetches *int) *mod
 
 // readMedia keeps attachments as remote addresses; a domain whose media is rejected
 // gets none kept.
-func (s *Service) readMedia(ctx context.Context, author *model.Account, obj doc) ([]social.RemoteMedia, error) {
-	if len(obj.objs("attachment")) == 0 {
+func (s *Service) readMedia(ctx context.Context, author *model.Account, obj *ap.Object) ([]social.RemoteMedia, error) {
+	if len(obj.Attachments) == 0 {
 		return nil, nil
 	}
-	policy, err := s.Store.DomainPolicyFor(ctx, author.Domain)
+	policy, err := s.domainPolicy(ctx, author.Domain)
 	if err != nil || policy.RejectMedia {
 		return nil, err
 	}
-	var out []social.RemoteMedia
-	for _, a := range obj.objs("attachment") {
-		m, ok := readAttachment(a)
-		if ok && len(out) < maxAttachments {
-			out = append(out, m)
-		}
+	out := make([]social.RemoteMedia, 0, len(obj.Attachments))
+	for _, a := range obj.Attachments {
+		out = append(out, readAttachment(a))
 	}
 	return out, nil
 }
 
-func readAttachment(a doc) (social.RemoteMedia, bool) {
-	link := httpURL(a.ref("url"))
-	if u := a.obj("url"); u != nil && link == "" {
-		link = httpURL(u.str("href"))
+func readAttachment(a ap.Attachment) social.RemoteMedia {
+	m := social.RemoteMedia{URL: a.URL, ContentType: truncate(a.MediaType, 255), Type: mediaKind(a.MediaType, a.Type),
+		Description: a.Name, Blurhash: a.Blurhash}
+	if a.Width > 0 && a.Height > 0 && a.Width < 1<<16 && a.Height < 1<<16 {
+		m.Width, m.Height = a.Width, a.Height
 	}
-	if link == "" {
-		return social.RemoteMedia{}, false
+	if a.FocalPoint != nil {
+		m.Focus = &model.MediaFocus{X: a.FocalPoint[0], Y: a.FocalPoint[1]}
 	}
-	mediaType := a.str("mediaType")
-	name, _ := a.langString("name")
-	m := social.RemoteMedia{URL: link, ContentType: truncate(mediaType, 255), Type: mediaKind(mediaType, a.typ()),
-		Description: truncate(name, maxDescriptionChar), Blurhash: truncate(a.str("blurhash"), 100)}
-	if w, h := a.int("width"), a.int("height"); w != nil && h != nil && *w < 1<<16 && *h < 1<<16 {
-		m.Width, m.Height = int(*w), int(*h)
-	}
-	return m, true
+	return m
 }
 
 func mediaKind(mediaType, typ string) string {
@@ -272,28 +236,29 @@ func mediaKind(mediaType, typ string) string {
 	return "unknown"
 }
 
-// readPoll reads a Question's options (oneOf or anyOf) and end.
-func readPoll(obj doc) *social.RemotePoll {
-	if obj.typ() != "Question" {
+// readPoll keeps a Question's options, end and announced counts. A single-choice poll
+// whose server announces no voters has as many voters as votes.
+func readPoll(obj *ap.Object) *social.RemotePoll {
+	if obj.Poll == nil || len(obj.Poll.Options) == 0 {
 		return nil
 	}
-	options, multiple := obj.objs("oneOf"), false
-	if len(options) == 0 {
-		options, multiple = obj.objs("anyOf"), true
+	poll := obj.Poll
+	p := &social.RemotePoll{Multiple: poll.Multiple, VotersCount: poll.VotersCount}
+	var votes int64
+	for _, o := range poll.Options {
+		p.Options = append(p.Options, o.Name)
+		p.Votes = append(p.Votes, o.Votes)
+		votes += o.Votes
 	}
-	p := &social.RemotePoll{Multiple: multiple}
-	for _, o := range options {
-		name, _ := o.langString("name")
-		if name != "" && len(p.Options) < maxPollOptions {
-			p.Options = append(p.Options, truncate(name, 200))
-		}
+	if p.VotersCount == 0 && !p.Multiple {
+		p.VotersCount = votes
 	}
-	if len(p.Options) == 0 {
-		return nil
-	}
-	end := obj.time("endTime")
+	end := poll.EndTime
 	if end.IsZero() {
-		end = obj.time("closed")
+		end = poll.Closed
+	}
+	if end.IsZero() && poll.ClosedFlag {
+		end = obj.Published // closed without saying when: over since it was published
 	}
 	if !end.IsZero() {
 		p.ExpiresAt = &end

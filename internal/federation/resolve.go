@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/tuskhq/tusk/internal/ap"
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/store"
 )
@@ -36,7 +37,7 @@ func (s *Service) ResolveHandle(ctx context.Context, username, domain string) (*
 	if err := s.refuseBlocked(ctx, "https://"+domain+"/"); err != nil {
 		return nil, err
 	}
-	actorURI, err := s.webfinger(ctx, domain, "acct:"+username+"@"+domain)
+	actorURI, err := s.lookupWebfinger(ctx, domain, "acct:"+username+"@"+domain)
 	if err != nil {
 		return nil, err
 	}
@@ -50,8 +51,8 @@ func (s *Service) ResolveHandle(ctx context.Context, username, domain string) (*
 	return a, nil
 }
 
-// webfinger asks domain about resource and returns its ActivityPub self link.
-func (s *Service) webfinger(ctx context.Context, domain, resource string) (string, error) {
+// lookupWebfinger asks domain about resource and returns its ActivityPub self link.
+func (s *Service) lookupWebfinger(ctx context.Context, domain, resource string) (string, error) {
 	scheme := "https"
 	if strings.HasPrefix(s.URLs.Base, "http://") {
 		scheme = "http" // an instance without TLS (tests, a private network) talks to peers alike
@@ -62,7 +63,7 @@ func (s *Service) webfinger(ctx context.Context, domain, resource string) (strin
 		return "", err
 	}
 	for _, l := range doc.Links {
-		if l.Rel == "self" && isAPContentType(l.Type) && httpURL(l.Href) != "" {
+		if l.Rel == "self" && isAPContentType(l.Type) && ap.ValidIRI(l.Href) {
 			return l.Href, nil
 		}
 	}
@@ -71,7 +72,7 @@ func (s *Service) webfinger(ctx context.Context, domain, resource string) (strin
 
 // ResolveURL fetches what a URL names: a status (with its author) or an account.
 func (s *Service) ResolveURL(ctx context.Context, raw string) (*model.Account, *model.Status, error) {
-	if httpURL(raw) == "" {
+	if !ap.ValidIRI(raw) {
 		return nil, nil, fmt.Errorf("%w: %q", ErrNotResolved, raw)
 	}
 	if st, err := s.Store.StatusByURI(ctx, raw); err == nil {
@@ -85,32 +86,18 @@ func (s *Service) ResolveURL(ctx context.Context, raw string) (*model.Account, *
 		return nil, nil, err
 	}
 	switch {
-	case isActorType(d.typ()):
-		a, err := s.storeActor(ctx, d)
-		return a, nil, err
-	case isStatusType(d.typ()):
-		st, err := s.fetchStatus(ctx, d.id(), 0)
+	case ap.IsActorType(d.Type):
+		a, err := ap.DecodeActor(d.Body)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: %s: %w", ErrNotActor, raw, err)
+		}
+		acct, err := s.storeActor(ctx, a)
+		return acct, nil, err
+	case ap.IsObjectType(d.Type):
+		st, err := s.ingestFetched(ctx, d, 0)
 		return nil, st, err
 	}
-	return nil, nil, fmt.Errorf("%w: %s is a %s", ErrNotResolved, raw, d.typ())
-}
-
-func isActorType(t string) bool {
-	for _, a := range actorTypes {
-		if a == t {
-			return true
-		}
-	}
-	return false
-}
-
-func isStatusType(t string) bool {
-	for _, a := range statusTypes {
-		if a == t {
-			return true
-		}
-	}
-	return false
+	return nil, nil, fmt.Errorf("%w: %s is a %s", ErrNotResolved, raw, d.Type)
 }
 
 // Resolve implements social.Resolver: "@user@domain", "user@domain" or a URL.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/tuskhq/tusk/internal/ap"
 	"github.com/tuskhq/tusk/internal/httpsig"
 	"github.com/tuskhq/tusk/internal/store"
 )
@@ -112,11 +113,15 @@ func (s *Service) fetchKeyOwner(ctx context.Context, keyID string) error {
 		if err != nil {
 			return err
 		}
-		if d.obj("publicKey") == nil && d.str("owner") != "" {
-			actorURI = d.str("owner") // a key document
+		if !ap.IsActorType(d.Type) { // a key document names its owner
+			key, err := ap.DecodeKey(d.Body)
+			if err != nil {
+				return fmt.Errorf("federation: key %s: %w", keyID, err)
+			}
+			actorURI = key.Owner
 		}
 	}
-	if !sameHost(actorURI, keyID) {
+	if !ap.SameOrigin(actorURI, keyID) {
 		return fmt.Errorf("%w: key %s owned by %s", ErrOriginMismatch, keyID, actorURI)
 	}
 	acct, err := s.RefreshActor(ctx, actorURI)

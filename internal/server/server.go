@@ -135,6 +135,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s.Push.Jobs = s.Jobs
 	s.Social.Jobs = s.Jobs
 	s.Federation.Jobs = s.Jobs
+	s.Social.Federator = s.Federation
 	s.Social.Mail, s.Social.Emojis = s.Accounts.Mail, emoji.NewCatalogue(st, log)
 	if err := s.wireMedia(); err != nil {
 		return nil, err

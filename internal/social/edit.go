@@ -115,6 +115,9 @@ func (s *Service) applyEdit(ctx context.Context, q store.Q, actor *model.Account
 	if err := s.streamStatus(ctx, q, st, EventStatusUpdate); err != nil {
 		return err
 	}
+	if err := s.federate(ctx, q, StatusEdited{st}); err != nil {
+		return err
+	}
 	return s.notifyEdit(ctx, q, st, newMentions)
 }
 

@@ -49,6 +49,14 @@ func (s *Service) follow(ctx context.Context, q store.Q, actor, target *model.Ac
 	}
 	f := &model.Follow{AccountID: actor.ID, TargetAccountID: target.ID, ShowReblogs: true}
 	applyOptions(f, o)
+	if !target.IsLocal() {
+		// A remote account's server answers with Accept or Reject; until then it is a
+		// request, whether or not the account is locked.
+		if err := q.InsertFollow(ctx, store.FollowRequests, f); err != nil {
+			return err
+		}
+		return s.federate(ctx, q, FollowRequested{f})
+	}
 	if target.Locked {
 		if err := q.InsertFollow(ctx, store.FollowRequests, f); err != nil {
 			return err
@@ -62,6 +70,9 @@ func (s *Service) follow(ctx context.Context, q store.Q, actor, target *model.Ac
 // shows the account's statuses from then on, past ones included, as it is read.
 func (s *Service) acceptFollow(ctx context.Context, q store.Q, f *model.Follow) error {
 	if err := q.InsertFollow(ctx, store.Follows, f); err != nil {
+		return err
+	}
+	if err := s.federate(ctx, q, FollowAnswered{Follow: f, Accepted: true}); err != nil {
 		return err
 	}
 	return s.notify(ctx, q, f.TargetAccountID, f.AccountID, model.NotifyFollow, nil)
@@ -85,14 +96,22 @@ func (s *Service) Unfollow(ctx context.Context, actor *model.Account, targetID i
 		return nil, orNotFound(err)
 	}
 	err := s.Store.Tx(ctx, func(q store.Q) error {
-		if err := q.DeleteFollow(ctx, store.FollowRequests, actor.ID, targetID); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
+		for _, table := range []string{store.FollowRequests, store.Follows} {
+			f, err := q.FollowBetween(ctx, table, actor.ID, targetID)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if err := q.DeleteFollow(ctx, table, actor.ID, targetID); err != nil {
+				return err
+			}
+			if err := s.federate(ctx, q, Unfollowed{f}); err != nil {
+				return err
+			}
 		}
-		err := q.DeleteFollow(ctx, store.Follows, actor.ID, targetID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -113,7 +132,8 @@ func (s *Service) AuthorizeFollowRequest(ctx context.Context, target *model.Acco
 		if err := q.DeleteNotificationsFor(ctx, target.ID, requesterID, model.NotifyFollowRequest, nil); err != nil {
 			return err
 		}
-		f := &model.Follow{AccountID: requesterID, TargetAccountID: target.ID, ShowReblogs: req.ShowReblogs, Notify: req.Notify, Languages: req.Languages}
+		f := &model.Follow{AccountID: requesterID, TargetAccountID: target.ID, ShowReblogs: req.ShowReblogs, Notify: req.Notify,
+			Languages: req.Languages, URI: req.URI}
 		return s.acceptFollow(ctx, q, f)
 	})
 	if err != nil {
@@ -125,8 +145,15 @@ func (s *Service) AuthorizeFollowRequest(ctx context.Context, target *model.Acco
 // RejectFollowRequest refuses requesterID's pending request.
 func (s *Service) RejectFollowRequest(ctx context.Context, target *model.Account, requesterID int64) (*model.Relationship, error) {
 	err := s.Store.Tx(ctx, func(q store.Q) error {
-		if err := q.DeleteFollow(ctx, store.FollowRequests, requesterID, target.ID); err != nil {
+		req, err := q.FollowBetween(ctx, store.FollowRequests, requesterID, target.ID)
+		if err != nil {
 			return orNotFound(err)
+		}
+		if err := q.DeleteFollow(ctx, store.FollowRequests, requesterID, target.ID); err != nil {
+			return err
+		}
+		if err := s.federate(ctx, q, FollowAnswered{Follow: req}); err != nil {
+			return err
 		}
 		return q.DeleteNotificationsFor(ctx, target.ID, requesterID, model.NotifyFollowRequest, nil)
 	})

@@ -43,6 +43,12 @@ func (s *Service) mark(ctx context.Context, actor *model.Account, statusID int64
 		return nil, err
 	}
 	err = s.Store.Tx(ctx, func(q store.Q) error {
+		if table == store.Favourites && !add {
+			// Before the row goes: the Undo names the Like by the favourite's id.
+			if err := s.federate(ctx, q, Favourited{AccountID: actor.ID, StatusID: statusID, Undo: true}); err != nil {
+				return err
+			}
+		}
 		changed, err := s.applyMark(ctx, q, actor.ID, statusID, table, add)
 		if err != nil || !changed || table != store.Favourites {
 			return err
@@ -52,6 +58,9 @@ func (s *Service) mark(ctx context.Context, actor *model.Account, statusID int64
 			return err
 		}
 		if add {
+			if err := s.federate(ctx, q, Favourited{AccountID: actor.ID, StatusID: statusID}); err != nil {
+				return err
+			}
 			return s.notify(ctx, q, author.AccountID, actor.ID, model.NotifyFavourite, &statusID)
 		}
 		return q.DeleteNotificationsFor(ctx, author.AccountID, actor.ID, model.NotifyFavourite, &statusID)
@@ -125,6 +134,9 @@ func (s *Service) insertReblog(ctx context.Context, q store.Q, actor *model.Acco
 	if err := s.streamStatus(ctx, q, boost, EventUpdate); err != nil {
 		return nil, err
 	}
+	if err := s.federate(ctx, q, Reblogged{boost}); err != nil {
+		return nil, err
+	}
 	return boost, s.notify(ctx, q, original.AccountID, actor.ID, model.NotifyReblog, &original.ID)
 }
 
@@ -143,6 +155,9 @@ func (s *Service) Unreblog(ctx context.Context, actor *model.Account, statusID i
 			return err
 		}
 		if err := s.streamStatus(ctx, q, boost, EventDelete); err != nil {
+			return err
+		}
+		if err := s.federate(ctx, q, StatusDeleted{boost}); err != nil {
 			return err
 		}
 		if err := q.DeleteStatus(ctx, boost); err != nil {

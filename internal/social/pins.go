@@ -32,7 +32,10 @@ func (s *Service) Pin(ctx context.Context, actor *model.Account, statusID int64)
 		if n >= MaxPins {
 			return httpx.Unprocessable("Validation failed: You have already pinned the maximum number of posts")
 		}
-		return q.PinStatus(ctx, actor.ID, st.ID)
+		if err := q.PinStatus(ctx, actor.ID, st.ID); err != nil {
+			return err
+		}
+		return s.federate(ctx, q, Pinned{AccountID: actor.ID, StatusID: st.ID})
 	})
 	if err != nil {
 		return nil, err
@@ -58,7 +61,12 @@ func (s *Service) Unpin(ctx context.Context, actor *model.Account, statusID int6
 	if err != nil {
 		return nil, err
 	}
-	err = s.Store.Tx(ctx, func(q store.Q) error { return q.UnpinStatus(ctx, actor.ID, st.ID) })
+	err = s.Store.Tx(ctx, func(q store.Q) error {
+		if err := q.UnpinStatus(ctx, actor.ID, st.ID); err != nil {
+			return err
+		}
+		return s.federate(ctx, q, Pinned{AccountID: actor.ID, StatusID: st.ID, Undo: true})
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -124,7 +124,12 @@ func (s *Service) Vote(ctx context.Context, voter *model.Account, pollID int64, 
 	if err := voteAllowed(voter, poll, choices); err != nil {
 		return nil, err
 	}
-	err = s.Store.Tx(ctx, func(q store.Q) error { return s.insertVotes(ctx, q, voter, poll, choices) })
+	err = s.Store.Tx(ctx, func(q store.Q) error {
+		if err := s.insertVotes(ctx, q, voter, poll, choices); err != nil {
+			return err
+		}
+		return s.federate(ctx, q, Voted{AccountID: voter.ID, Poll: poll, Choices: choices})
+	})
 	if err != nil {
 		return nil, err
 	}

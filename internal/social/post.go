@@ -133,6 +133,9 @@ func (s *Service) insertPost(ctx context.Context, q store.Q, author *model.Accou
 	if err := s.streamStatus(ctx, q, st, EventUpdate); err != nil {
 		return nil, err
 	}
+	if err := s.federate(ctx, q, StatusPosted{st}); err != nil {
+		return nil, err
+	}
 	if p.IdempotencyKey != "" {
 		return st, q.RememberIdempotency(ctx, author.ID, p.IdempotencyKey, st.ID)
 	}
@@ -218,6 +221,9 @@ func (s *Service) Delete(ctx context.Context, actor *model.Account, statusID int
 			return ErrNotFound // others' statuses answer 404 like invisible ones, as Mastodon does
 		}
 		if err := s.streamStatus(ctx, q, st, EventDelete); err != nil {
+			return err
+		}
+		if err := s.federate(ctx, q, StatusDeleted{st}); err != nil {
 			return err
 		}
 		// Its media stay, unattached, for a day: "delete and redraft" attaches them again.

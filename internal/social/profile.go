@@ -40,6 +40,9 @@ func (s *Service) UpdateProfile(ctx context.Context, a *model.Account, u *model.
 		if err := q.UpdateProfile(ctx, a); err != nil {
 			return err
 		}
+		if err := s.federate(ctx, q, ProfileUpdated{a.ID}); err != nil {
+			return err
+		}
 		return q.UpdateUser(ctx, u)
 	})
 }

@@ -24,6 +24,9 @@ func (s *Service) Block(ctx context.Context, actor *model.Account, targetID int6
 		if err := q.InsertRelation(ctx, store.Blocks, actor.ID, targetID); err != nil {
 			return err
 		}
+		if err := s.federate(ctx, q, Blocked{AccountID: actor.ID, TargetID: targetID}); err != nil {
+			return err
+		}
 		return q.DeleteNotificationsFrom(ctx, actor.ID, targetID)
 	})
 }
@@ -31,6 +34,10 @@ func (s *Service) Block(ctx context.Context, actor *model.Account, targetID int6
 // Unblock lifts actor's block of target; unblocking twice is harmless.
 func (s *Service) Unblock(ctx context.Context, actor *model.Account, targetID int64) (*model.Relationship, error) {
 	return s.changeRelation(ctx, actor, targetID, func(q store.Q) error {
+		// Before the row goes: the Undo names the Block by the block's id.
+		if err := s.federate(ctx, q, Blocked{AccountID: actor.ID, TargetID: targetID, Undo: true}); err != nil {
+			return err
+		}
 		return q.DeleteRelation(ctx, store.Blocks, actor.ID, targetID)
 	})
 }
@@ -86,11 +93,17 @@ func (s *Service) SetNote(ctx context.Context, actor *model.Account, targetID in
 // RemoveFromFollowers ends target's follow of actor, if there is one.
 func (s *Service) RemoveFromFollowers(ctx context.Context, actor *model.Account, targetID int64) (*model.Relationship, error) {
 	return s.changeRelation(ctx, actor, targetID, func(q store.Q) error {
-		err := q.DeleteFollow(ctx, store.Follows, targetID, actor.ID)
+		f, err := q.FollowBetween(ctx, store.Follows, targetID, actor.ID)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		if err := q.DeleteFollow(ctx, store.Follows, targetID, actor.ID); err != nil {
+			return err
+		}
+		return s.federate(ctx, q, FollowAnswered{Follow: f})
 	})
 }
 

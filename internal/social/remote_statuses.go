@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tuskhq/tusk/internal/model"
@@ -41,11 +42,14 @@ type RemoteMedia struct {
 	Focus                                         *model.MediaFocus
 }
 
-// RemotePoll is the poll of a remote Question.
+// RemotePoll is the poll of a remote Question, with the counts its server announces:
+// the votes are cast there, so theirs are the figures to show.
 type RemotePoll struct {
-	Options   []string
-	Multiple  bool
-	ExpiresAt *time.Time
+	Options     []string
+	Votes       []int64 // per option, in the order of Options
+	VotersCount int64   // distinct voters; 0 when not announced
+	Multiple    bool
+	ExpiresAt   *time.Time
 }
 
 // ReceiveStatus stores a remote status with its mentions, tags, media and poll, then
@@ -106,6 +110,9 @@ func (s *Service) attachRemoteExtras(ctx context.Context, q store.Q, st *model.S
 		if err := q.InsertPoll(ctx, poll); err != nil {
 			return err
 		}
+		if err := s.storeRemoteCounts(ctx, q, poll.ID, p.Poll); err != nil {
+			return err
+		}
 	}
 	return s.insertRemoteMedia(ctx, q, st, p.Media)
 }
@@ -153,6 +160,8 @@ func clampPublished(published, now time.Time) time.Time {
 }
 
 // ReceiveEdit applies an Update of a remote status by its author, keeping the history.
+// An Update that changes nothing but a poll's counts (servers send one as votes come
+// in) refreshes the counts and is no edit.
 func (s *Service) ReceiveEdit(ctx context.Context, p RemoteStatus) (*model.Status, error) {
 	var st *model.Status
 	err := s.Store.Tx(ctx, func(q store.Q) error {
@@ -163,17 +172,45 @@ func (s *Service) ReceiveEdit(ctx context.Context, p RemoteStatus) (*model.Statu
 		if st.AccountID != p.Author.ID || st.ReblogOfID != nil {
 			return fmt.Errorf("%w: status %s", ErrForeignObject, p.URI)
 		}
-		return s.applyRemoteEdit(ctx, q, st, p)
+		polls, err := q.PollsByStatusIDs(ctx, []int64{st.ID})
+		if err != nil {
+			return err
+		}
+		poll := polls[st.ID]
+		if poll != nil && p.Poll != nil {
+			if err := s.storeRemoteCounts(ctx, q, poll.ID, p.Poll); err != nil {
+				return err
+			}
+		}
+		if !remoteEdited(st, poll, p) {
+			return nil
+		}
+		return s.applyRemoteEdit(ctx, q, st, poll, p)
 	})
 	return st, err
 }
 
-func (s *Service) applyRemoteEdit(ctx context.Context, q store.Q, st *model.Status, p RemoteStatus) error {
-	polls, err := q.PollsByStatusIDs(ctx, []int64{st.ID})
-	if err != nil {
-		return err
+// storeRemoteCounts keeps the counts a remote poll's server announced.
+func (s *Service) storeRemoteCounts(ctx context.Context, q store.Q, pollID int64, p *RemotePoll) error {
+	if len(p.Votes) == 0 {
+		return nil
 	}
-	if err := s.keepOriginal(ctx, q, st, polls[st.ID]); err != nil {
+	return q.SetRemotePollCounts(ctx, pollID, p.Votes, p.VotersCount, s.now())
+}
+
+// remoteEdited reports whether an Update changes what a status shows.
+func remoteEdited(st *model.Status, poll *model.Poll, p RemoteStatus) bool {
+	if st.Content != p.Content || st.SpoilerText != p.SpoilerText || st.Sensitive != (p.Sensitive || p.SpoilerText != "") {
+		return true
+	}
+	if (poll == nil) != (p.Poll == nil) {
+		return true
+	}
+	return poll != nil && !slices.Equal(poll.Options, p.Poll.Options)
+}
+
+func (s *Service) applyRemoteEdit(ctx context.Context, q store.Q, st *model.Status, poll *model.Poll, p RemoteStatus) error {
+	if err := s.keepOriginal(ctx, q, st, poll); err != nil {
 		return err
 	}
 	edited := s.now().UTC()
@@ -194,6 +231,9 @@ func (s *Service) applyRemoteEdit(ctx context.Context, q store.Q, st *model.Stat
 	if err != nil {
 		return err
 	}
+	if err := s.replaceRemotePoll(ctx, q, poll, p.Poll); err != nil {
+		return err
+	}
 	version := &model.StatusEdit{StatusID: st.ID, AccountID: st.AccountID, Content: st.Content,
 		SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: edited}
 	if p.Poll != nil {
@@ -206,6 +246,19 @@ func (s *Service) applyRemoteEdit(ctx context.Context, q store.Q, st *model.Stat
 		return err
 	}
 	return s.notifyEdit(ctx, q, st, added)
+}
+
+// replaceRemotePoll applies an edit's new options to the stored poll; votes cast here
+// for the old options no longer mean anything and go.
+func (s *Service) replaceRemotePoll(ctx context.Context, q store.Q, poll *model.Poll, p *RemotePoll) error {
+	if poll == nil || p == nil || slices.Equal(poll.Options, p.Options) {
+		return nil
+	}
+	poll.Options, poll.Multiple, poll.ExpiresAt = p.Options, p.Multiple, p.ExpiresAt
+	if err := q.UpdatePoll(ctx, poll); err != nil {
+		return err
+	}
+	return q.DeletePollVotes(ctx, poll.ID)
 }
 
 func (s *Service) newMentions(ctx context.Context, q store.Q, statusID int64, mentions []*model.Account) ([]*model.Account, error) {

@@ -36,15 +36,15 @@ func invalid(format string, args ...any) error {
 
 // Report files a report about an account for the moderators and mails them a notice in
 // the same transaction. The cited statuses must be the target's and visible to the
-// reporter; any other is the same 404 as a missing one. Forwarding to a remote
-// server waits for federation, so a report is never marked forwarded yet.
+// reporter; any other is the same 404 as a missing one. A report about a remote
+// account is forwarded to its server (anonymously, as the instance) when asked.
 func (s *Service) Report(ctx context.Context, reporter *model.Account, p ReportParams) (*model.Report, *model.Account, error) {
 	target, err := s.Store.AccountByID(ctx, p.TargetID)
 	if err != nil {
 		return nil, nil, orNotFound(err)
 	}
 	r := &model.Report{AccountID: reporter.ID, TargetAccountID: target.ID, Comment: p.Comment,
-		StatusIDs: uniqueIDs(p.StatusIDs), RuleIDs: uniqueIDs(p.RuleIDs)}
+		StatusIDs: uniqueIDs(p.StatusIDs), RuleIDs: uniqueIDs(p.RuleIDs), Forwarded: p.Forward && !target.IsLocal() && s.Federator != nil}
 	if err := s.checkReport(ctx, r, p.Category); err != nil {
 		return nil, nil, err
 	}
@@ -55,8 +55,14 @@ func (s *Service) Report(ctx context.Context, reporter *model.Account, p ReportP
 		if err := q.InsertReport(ctx, r); err != nil {
 			return err
 		}
-		return mail.NotifyNewReport(ctx, s.Mail, q, mail.Report{ID: r.ID, Reporter: reporter.Acct(), Target: target.Acct(),
-			Statuses: len(r.StatusIDs), Comment: r.Comment})
+		if err := mail.NotifyNewReport(ctx, s.Mail, q, mail.Report{ID: r.ID, Reporter: reporter.Acct(), Target: target.Acct(),
+			Statuses: len(r.StatusIDs), Comment: r.Comment}); err != nil {
+			return err
+		}
+		if !r.Forwarded {
+			return nil
+		}
+		return s.federate(ctx, q, ReportFiled{r})
 	})
 	return r, target, err
 }

@@ -38,6 +38,8 @@ type Service struct {
 	Resolver Resolver         // finds remote accounts and statuses for search; nil resolves nothing
 	Now      func() time.Time // the clock; nil is time.Now
 
+	Federator Federator // deliveries to other servers; nil federates nothing
+
 	Media  *blob.Media   // where attachments, avatars and headers are stored and served from
 	FFmpeg *media.FFmpeg // video and audio processing; nil when the server has no ffmpeg
 	// ImageSlots bounds how many images are decoded at once (each 12 MP photo takes about

@@ -120,8 +120,12 @@ func (q Q) PollTallies(ctx context.Context, polls []*model.Poll) (map[int64]*mod
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, q.pairs(ctx, "poll voters", `SELECT poll_id, COUNT(DISTINCT account_id) FROM poll_votes WHERE poll_id IN (`+in+`) GROUP BY poll_id`,
+	err = q.pairs(ctx, "poll voters", `SELECT poll_id, COUNT(DISTINCT account_id) FROM poll_votes WHERE poll_id IN (`+in+`) GROUP BY poll_id`,
 		ids, func(pollID, n int64) { out[pollID].Voters = n })
+	if err != nil {
+		return nil, err
+	}
+	return out, q.overlayRemoteCounts(ctx, ids, out)
 }
 
 // VotesBy returns the choices accountID made in each of the polls.

@@ -47,8 +47,20 @@ func Start(t testing.TB, engine store.Engine, configure func(*config.Config)) *I
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
+	return StartOn(t, ln, engine, configure)
+}
+
+// StartOn runs an instance on engine serving ln. Its domain is the listener's address,
+// without the port when that is 80: handles such as @alice@127.0.0.7 then read as
+// they do between real servers, where a domain has no port.
+func StartOn(t testing.TB, ln net.Listener, engine store.Engine, configure func(*config.Config)) *Instance {
+	t.Helper()
+	domain := ln.Addr().String()
+	if host, port, err := net.SplitHostPort(domain); err == nil && port == "80" {
+		domain = host
+	}
 	cfg, err := config.Load(flag.NewFlagSet("test", flag.ContinueOnError), nil, func(k string) string {
-		return map[string]string{"LOCAL_DOMAIN": ln.Addr().String(), "TUSK_DATA_DIR": t.TempDir()}[k]
+		return map[string]string{"LOCAL_DOMAIN": domain, "TUSK_DATA_DIR": t.TempDir()}[k]
 	})
 	if err != nil {
 		t.Fatalf("config: %v", err)

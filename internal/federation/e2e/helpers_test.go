@@ -1,0 +1,211 @@
+// Package e2e_test runs several real tusk instances on loopback, each with its own
+// database and job queues, and drives them through the client API only: what one
+// member does must reach the right members of the other instance, through signed
+// deliveries, inboxes and the inbound processing, as between any two servers.
+package e2e_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/server/servertest"
+	"github.com/tuskhq/tusk/internal/store"
+	"golang.org/x/crypto/bcrypt"
+)
+
+type obj = map[string]any
+
+// instance runs a tusk that may reach loopback (its peers) and works its queues, with
+// retries quick enough for a test.
+func instance(t *testing.T, engine store.Engine) *servertest.Instance {
+	t.Helper()
+	in := servertest.StartOn(t, listen80(t), engine, func(c *config.Config) {
+		c.Network.AllowedPrivate = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+		c.Jobs.RetryBase = 200 * time.Millisecond
+		c.Jobs.PollInterval = 50 * time.Millisecond
+	})
+	in.Accounts.PasswordCost = bcrypt.MinCost
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := in.StartJobs(ctx); err != nil {
+		t.Fatalf("start jobs: %v", err)
+	}
+	t.Cleanup(func() { cancel(); in.StopJobs(5 * time.Second) })
+	return in
+}
+
+// pairs are the engine pairs the instances run on: each engine on each side.
+func pairs(t *testing.T) [][2]store.Engine {
+	if os.Getenv("TUSK_TEST_DATABASE_URL") == "" {
+		t.Log("TUSK_TEST_DATABASE_URL not set: both instances run on SQLite")
+		return [][2]store.Engine{{store.SQLite, store.SQLite}}
+	}
+	return [][2]store.Engine{{store.SQLite, store.Postgres}, {store.Postgres, store.SQLite}}
+}
+
+// host is an instance's domain, as its handles carry it.
+func host(in *servertest.Instance) string { return in.Config.LocalDomain }
+
+// listen80 listens on port 80 of a random loopback address. Each instance gets its own
+// address, so its domain has no port: a handle with a port (@alice@127.0.0.1:41234) is
+// not a mention in the text of a post, on tusk as on Mastodon.
+func listen80(t *testing.T) net.Listener {
+	t.Helper()
+	for range 5 {
+		addr := fmt.Sprintf("127.%d.%d.%d:80", 1+rand.IntN(254), rand.IntN(256), 1+rand.IntN(254))
+		ln, err := net.Listen("tcp", addr)
+		if err == nil {
+			return ln
+		}
+		if errors.Is(err, syscall.EACCES) {
+			t.Skipf("listening on port 80 of loopback needs privileges (%v): the multi-instance tests are skipped", err)
+		}
+	}
+	t.Fatal("no free loopback address with port 80")
+	return nil
+}
+
+// eventually polls cond until it holds, failing after a while with what it last said.
+func eventually(t *testing.T, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	last := ""
+	for time.Now().Before(deadline) {
+		ok, said := cond()
+		if ok {
+			return
+		}
+		last = said
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s: never happened; last seen: %s", what, last)
+}
+
+// resolve finds a remote account through the member's own instance (search with
+// resolve=true, WebFinger then the actor document) and returns its local id there.
+func resolve(t *testing.T, m *servertest.Member, handle string) string {
+	t.Helper()
+	resp := m.Do(t, "GET", "/api/v2/search?type=accounts&resolve=true&q="+url.QueryEscape(handle), nil)
+	var res struct{ Accounts []obj }
+	resp.JSON(t, &res)
+	if resp.Status != 200 || len(res.Accounts) != 1 {
+		t.Fatalf("resolve %s: %d %s", handle, resp.Status, resp.Body)
+	}
+	return res.Accounts[0]["id"].(string)
+}
+
+// resolveStatus finds a remote status by its URI through the member's instance.
+func resolveStatus(t *testing.T, m *servertest.Member, uri string) obj {
+	t.Helper()
+	resp := m.Do(t, "GET", "/api/v2/search?type=statuses&resolve=true&q="+url.QueryEscape(uri), nil)
+	var res struct{ Statuses []obj }
+	resp.JSON(t, &res)
+	if resp.Status != 200 || len(res.Statuses) != 1 {
+		t.Fatalf("resolve %s: %d %s", uri, resp.Status, resp.Body)
+	}
+	return res.Statuses[0]
+}
+
+func call(t *testing.T, m *servertest.Member, method, path string, body any) obj {
+	t.Helper()
+	resp := m.Do(t, method, path, body)
+	if resp.Status != 200 {
+		t.Fatalf("%s %s: %d %s", method, path, resp.Status, resp.Body)
+	}
+	var out obj
+	resp.JSON(t, &out)
+	return out
+}
+
+func relationship(t *testing.T, m *servertest.Member, id string) obj {
+	t.Helper()
+	var rels []obj
+	m.Do(t, "GET", "/api/v1/accounts/relationships?id[]="+id, nil).JSON(t, &rels)
+	if len(rels) != 1 {
+		t.Fatalf("relationship with %s: %v", id, rels)
+	}
+	return rels[0]
+}
+
+// post publishes a status and returns it as the API rendered it.
+func post(t *testing.T, m *servertest.Member, body obj) obj {
+	t.Helper()
+	return call(t, m, "POST", "/api/v1/statuses", body)
+}
+
+// list reads a timeline or notifications page.
+func list(t *testing.T, m *servertest.Member, path string) []obj {
+	t.Helper()
+	resp := m.Do(t, "GET", path, nil)
+	if resp.Status != 200 {
+		t.Fatalf("GET %s: %d %s", path, resp.Status, resp.Body)
+	}
+	var out []obj
+	resp.JSON(t, &out)
+	return out
+}
+
+// hasURI reports whether a timeline holds the status with uri (boosts count by their original).
+func hasURI(statuses []obj, uri string) bool {
+	for _, s := range statuses {
+		if s["uri"] == uri {
+			return true
+		}
+		if r, ok := s["reblog"].(obj); ok && r["uri"] == uri {
+			return true
+		}
+	}
+	return false
+}
+
+// notified waits for a notification of kind from the account with acct.
+func notified(t *testing.T, m *servertest.Member, kind, acct string) obj {
+	t.Helper()
+	var found obj
+	eventually(t, fmt.Sprintf("%s notification from %s", kind, acct), func() (bool, string) {
+		ns := list(t, m, "/api/v1/notifications?types[]="+kind)
+		for _, n := range ns {
+			if a, _ := n["account"].(obj); a["acct"] == acct {
+				found = n
+				return true, ""
+			}
+		}
+		return false, fmt.Sprint(ns)
+	})
+	return found
+}
+
+// drained waits until an instance has no delivery or inbound work left, so that a
+// check for something that must NOT arrive is not made too early.
+func drained(t *testing.T, ins ...*servertest.Instance) {
+	t.Helper()
+	for _, in := range ins {
+		eventually(t, "queues drained on "+in.URL, func() (bool, string) {
+			var n int
+			err := in.Store.DB().QueryRow(`SELECT COUNT(*) FROM river_job WHERE queue IN ('push', 'ingress', 'pull')
+				AND state IN ('available', 'running', 'retryable', 'scheduled', 'pending')`).Scan(&n)
+			if err != nil {
+				return false, err.Error()
+			}
+			return n == 0, fmt.Sprintf("%d jobs", n)
+		})
+	}
+}
+
+// fmt0 says what a value was, for failure messages.
+func fmt0(v ...any) string { return fmt.Sprint(v...) }
+
+func contains(v any, sub string) bool {
+	s, ok := v.(string)
+	return ok && strings.Contains(s, sub)
+}
