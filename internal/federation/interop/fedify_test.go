@@ -1,0 +1,318 @@
+package interop_test
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tuskhq/tusk/internal/fedtest/peer"
+	"github.com/tuskhq/tusk/internal/server/servertest"
+	"github.com/tuskhq/tusk/internal/store"
+)
+
+// world is one tusk instance and one Fedify peer. On tusk: ana (unlocked) and lena
+// (locked). On the peer: pia.
+type world struct {
+	tk        *tusk
+	p         *peer.Peer
+	ana, lena *servertest.Member
+	pia       string // pia's actor URL
+	piaAtTusk string // pia's account id on tusk
+	// anaPost is a public post of ana's the peer has; piaPost a public note of pia's tusk has.
+	anaPost, piaPost obj
+}
+
+func newWorld(t *testing.T, engine store.Engine, knock string) *world {
+	t.Helper()
+	tk := startTusk(t, engine)
+	p := peer.Start(t, peer.Options{Users: []string{"pia"}, FirstKnock: knock})
+	w := &world{tk: tk, p: p, ana: tk.NewMember(t, "ana"), lena: tk.NewMember(t, "lena"), pia: p.ActorURL("pia")}
+	call(t, w.lena, "PATCH", "/api/v1/accounts/update_credentials", obj{"locked": true})
+	return w
+}
+
+func TestFedifyInterop(t *testing.T) {
+	engines(t, func(t *testing.T, engine store.Engine) {
+		w := newWorld(t, engine, peer.KnockRFC9421)
+		steps := []struct {
+			name string
+			fn   func(*testing.T)
+		}{
+			{"peer follows unlocked", w.peerFollowsUnlocked},
+			{"peer follows locked", w.peerFollowsLocked},
+			{"tusk follows peer", w.tuskFollowsPeer},
+			{"tusk posts reach the peer", w.tuskPosts},
+			{"peer posts reach tusk", w.peerPosts},
+			{"peer reply threads", w.peerReply},
+			{"peer direct message", w.peerDirect},
+			{"likes both ways", w.likes},
+			{"boosts both ways", w.boosts},
+			{"profile update", w.profileUpdate},
+			{"deletes both ways", w.deletes},
+			{"signatures", func(t *testing.T) { w.signatures(t, "rfc9421") }},
+		}
+		for _, step := range steps {
+			if !t.Run(step.name, step.fn) {
+				return // later steps build on earlier ones
+			}
+		}
+	})
+}
+
+// TestFedifyCavageFirst: a peer that signs with draft-cavage from the start federates too.
+func TestFedifyCavageFirst(t *testing.T) {
+	engines(t, func(t *testing.T, engine store.Engine) {
+		w := newWorld(t, engine, peer.KnockCavage)
+		for _, step := range []func(*testing.T){w.peerFollowsUnlocked, w.tuskFollowsPeer, w.tuskPosts, w.peerPosts, w.likes} {
+			step(t)
+		}
+		w.signatures(t, "draft-cavage")
+	})
+}
+
+// peerFollowsUnlocked: tusk accepts at once; both sides agree on the follow.
+func (w *world) peerFollowsUnlocked(t *testing.T) {
+	_, err := w.p.Follow("pia", w.tk.actor(w.ana))
+	noErr(t, err)
+	if err := w.p.WaitFollowing("pia", w.tk.actor(w.ana), "accepted", timeout); err != nil {
+		t.Fatal(err)
+	}
+	followers := list(t, w.ana, "/api/v1/accounts/"+fmt.Sprint(w.ana.Account.ID)+"/followers")
+	if len(followers) != 1 || followers[0]["uri"] != w.pia || followers[0]["acct"] != "pia@"+w.p.Host() {
+		t.Fatalf("ana's followers = %v; want pia (%s)", followers, w.pia)
+	}
+	w.piaAtTusk = followers[0]["id"].(string)
+	notified(t, w.ana, "follow", w.pia)
+}
+
+// peerFollowsLocked: lena sees a request; her authorization sends the Accept.
+func (w *world) peerFollowsLocked(t *testing.T) {
+	_, err := w.p.Follow("pia", w.tk.actor(w.lena))
+	noErr(t, err)
+	var requests []obj
+	eventually(t, "lena sees pia's request", func() (bool, string) {
+		requests = list(t, w.lena, "/api/v1/follow_requests")
+		return len(requests) == 1, fmt.Sprint(requests)
+	})
+	if requests[0]["uri"] != w.pia {
+		t.Fatalf("follow request from %v; want %s", requests[0]["uri"], w.pia)
+	}
+	f, err := w.p.Following("pia")
+	noErr(t, err)
+	if state(f, w.tk.actor(w.lena)) != "pending" {
+		t.Fatalf("pia's follow of lena before she decided: %v", f)
+	}
+	call(t, w.lena, "POST", "/api/v1/follow_requests/"+requests[0]["id"].(string)+"/authorize", nil)
+	if err := w.p.WaitFollowing("pia", w.tk.actor(w.lena), "accepted", timeout); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tuskFollowsPeer: ana finds pia by URL and follows; the follow is requested until pia's
+// server accepts.
+func (w *world) tuskFollowsPeer(t *testing.T) {
+	acc := resolveAccount(t, w.ana, w.pia)
+	if acc["acct"] != "pia@"+w.p.Host() || acc["username"] != "pia" {
+		t.Fatalf("resolved %s as %v", w.pia, acc)
+	}
+	w.piaAtTusk = acc["id"].(string)
+	rel := call(t, w.ana, "POST", "/api/v1/accounts/"+w.piaAtTusk+"/follow", nil)
+	if rel["following"] != true && rel["requested"] != true {
+		t.Fatalf("after follow: %v", rel)
+	}
+	eventually(t, "ana follows pia", func() (bool, string) {
+		r := relationship(t, w.ana, w.piaAtTusk)
+		return r["following"] == true && r["requested"] == false, fmt.Sprint(r)
+	})
+	if err := w.p.WaitFollower("pia", w.tk.actor(w.ana), "accepted", timeout); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tuskPosts: a public and a followers-only post of ana's reach pia, addressed as they should be.
+func (w *world) tuskPosts(t *testing.T) {
+	followersURL := w.tk.actor(w.ana) + "/followers"
+	w.anaPost = call(t, w.ana, "POST", "/api/v1/statuses", obj{"status": "hello Fedify <3", "visibility": "public"})
+	create := waitActivity(t, w.p, "ana's public Create", peer.OfType("Create", w.anaPost["uri"].(string)))
+	note := rawObject(t, create)
+	if note["type"] != "Note" || !strings.Contains(fmt.Sprint(note["content"]), "hello Fedify &lt;3") ||
+		!isPublic(addressed(note, "to")) || !slices.Contains(addressed(note, "cc"), followersURL) {
+		t.Fatalf("public Note as pia got it: %s", create.Raw)
+	}
+	if create.Actor != w.tk.actor(w.ana) {
+		t.Fatalf("Create actor = %s; want %s", create.Actor, w.tk.actor(w.ana))
+	}
+	private := call(t, w.ana, "POST", "/api/v1/statuses", obj{"status": "for followers", "visibility": "private"})
+	create = waitActivity(t, w.p, "ana's followers-only Create", peer.OfType("Create", private["uri"].(string)))
+	note = rawObject(t, create)
+	if isPublic(addressed(note, "to")) || isPublic(addressed(note, "cc")) || !slices.Contains(addressed(note, "to"), followersURL) {
+		t.Fatalf("followers-only Note as pia got it: %s", create.Raw)
+	}
+	if obj, err := w.p.LookupAs("pia", w.anaPost["uri"].(string)); err != nil || obj.Type != "Note" {
+		t.Fatalf("pia fetches ana's post: %v %v", obj, err)
+	}
+}
+
+// peerPosts: pia's public note reaches ana's home timeline.
+func (w *world) peerPosts(t *testing.T) {
+	posted, err := w.p.Post("pia", peer.Note{Content: "<p>hello tusk</p>"})
+	noErr(t, err)
+	w.piaPost = statusWithURI(t, w.ana, "/api/v1/timelines/home", posted.ID)
+	if !strings.Contains(w.piaPost["content"].(string), "hello tusk") || w.piaPost["visibility"] != "public" {
+		t.Fatalf("pia's note on tusk: %v", w.piaPost)
+	}
+	if acc := w.piaPost["account"].(obj); acc["uri"] != w.pia {
+		t.Fatalf("author of pia's note on tusk: %v", acc)
+	}
+}
+
+// peerReply: pia's reply to ana's post threads under it.
+func (w *world) peerReply(t *testing.T) {
+	reply, err := w.p.Post("pia", peer.Note{Content: "<p>a reply</p>", InReplyTo: w.anaPost["uri"].(string),
+		Mentions: []string{w.tk.actor(w.ana)}})
+	noErr(t, err)
+	eventually(t, "the reply is in ana's thread", func() (bool, string) {
+		ctx := call(t, w.ana, "GET", "/api/v1/statuses/"+w.anaPost["id"].(string)+"/context", nil)
+		desc, _ := ctx["descendants"].([]any)
+		for _, d := range desc {
+			if d.(obj)["uri"] == reply.ID && d.(obj)["in_reply_to_id"] == w.anaPost["id"] {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprint(ctx)
+	})
+}
+
+// peerDirect: a direct note from pia to ana is a direct status and a mention notification.
+func (w *world) peerDirect(t *testing.T) {
+	dm, err := w.p.Post("pia", peer.Note{Content: "<p>just for you</p>", Visibility: "direct",
+		Mentions: []string{w.tk.actor(w.ana)}})
+	noErr(t, err)
+	n := statusWithURI(t, w.ana, "/api/v1/notifications?types[]=mention", dm.ID)
+	if n["visibility"] != "direct" {
+		t.Fatalf("pia's direct note on tusk: %v", n)
+	}
+	home := list(t, w.lena, "/api/v1/timelines/home")
+	for _, st := range home {
+		if st["uri"] == dm.ID {
+			t.Fatalf("lena sees a direct message to ana")
+		}
+	}
+}
+
+// likes: pia's Like counts and notifies on tusk, ana's favourite reaches pia; Undo both ways.
+func (w *world) likes(t *testing.T) {
+	anaPost := w.anaPost["uri"].(string)
+	_, err := w.p.Like("pia", anaPost)
+	noErr(t, err)
+	notified(t, w.ana, "favourite", w.pia)
+	w.waitCount(t, w.ana, w.anaPost["id"].(string), "favourites_count", 1)
+	_, err = w.p.Unlike("pia", anaPost)
+	noErr(t, err)
+	w.waitCount(t, w.ana, w.anaPost["id"].(string), "favourites_count", 0)
+
+	piaNote := w.piaPost["uri"].(string)
+	call(t, w.ana, "POST", "/api/v1/statuses/"+w.piaPost["id"].(string)+"/favourite", nil)
+	like := waitActivity(t, w.p, "ana's Like", peer.OfType("Like", piaNote))
+	call(t, w.ana, "POST", "/api/v1/statuses/"+w.piaPost["id"].(string)+"/unfavourite", nil)
+	waitActivity(t, w.p, "ana's Undo(Like)", peer.OfType("Undo", like.ID))
+}
+
+// boosts: pia's Announce notifies and counts on tusk; ana's boost reaches pia; Undo both ways.
+func (w *world) boosts(t *testing.T) {
+	anaPost := w.anaPost["uri"].(string)
+	_, err := w.p.Announce("pia", anaPost)
+	noErr(t, err)
+	notified(t, w.ana, "reblog", w.pia)
+	w.waitCount(t, w.ana, w.anaPost["id"].(string), "reblogs_count", 1)
+	_, err = w.p.Unannounce("pia", anaPost)
+	noErr(t, err)
+	w.waitCount(t, w.ana, w.anaPost["id"].(string), "reblogs_count", 0)
+
+	piaNote := w.piaPost["uri"].(string)
+	call(t, w.ana, "POST", "/api/v1/statuses/"+w.piaPost["id"].(string)+"/reblog", nil)
+	announce := waitActivity(t, w.p, "ana's Announce", peer.OfType("Announce", piaNote))
+	call(t, w.ana, "POST", "/api/v1/statuses/"+w.piaPost["id"].(string)+"/unreblog", nil)
+	waitActivity(t, w.p, "ana's Undo(Announce)", peer.OfType("Undo", announce.ID))
+}
+
+// profileUpdate: ana's new name reaches pia as Update(Person) and in the served actor.
+func (w *world) profileUpdate(t *testing.T) {
+	call(t, w.ana, "PATCH", "/api/v1/accounts/update_credentials", obj{"display_name": "Ana from tusk"})
+	waitActivity(t, w.p, "ana's Update(Person)", peer.OfType("Update", w.tk.actor(w.ana)))
+	actor, err := w.p.Lookup(w.tk.actor(w.ana))
+	noErr(t, err)
+	if actor.Type != "Person" || !strings.Contains(string(actor.JSON), `"Ana from tusk"`) {
+		t.Fatalf("ana's actor as the peer reads it: %s %s", actor.Type, actor.JSON)
+	}
+}
+
+// deletes: pia's Delete removes her note from tusk; ana's delete reaches pia as a Tombstone.
+func (w *world) deletes(t *testing.T) {
+	_, err := w.p.Delete("pia", w.piaPost["uri"].(string))
+	noErr(t, err)
+	eventually(t, "pia's note is gone from tusk", func() (bool, string) {
+		r := w.ana.Do(t, "GET", "/api/v1/statuses/"+w.piaPost["id"].(string), nil)
+		return r.Status == 404, fmt.Sprint(r.Status)
+	})
+	call(t, w.ana, "DELETE", "/api/v1/statuses/"+w.anaPost["id"].(string), nil)
+	del := waitActivity(t, w.p, "ana's Delete", peer.OfType("Delete", w.anaPost["uri"].(string)))
+	if o := rawObject(t, del); o["type"] != "Tombstone" || o["id"] != w.anaPost["uri"] {
+		t.Fatalf("Delete as pia got it: %s", del.Raw)
+	}
+}
+
+// signatures: everything the peer sent was accepted at the first try with the scheme it
+// knocks with, and everything tusk sent verified on the peer.
+func (w *world) signatures(t *testing.T, peerScheme string) {
+	posts := w.tk.inbox.from(w.p.Host())
+	if len(posts) == 0 {
+		t.Fatal("tusk's inboxes got nothing from the peer")
+	}
+	for _, p := range posts {
+		if p.Signature != peerScheme || p.Status != 202 {
+			t.Errorf("peer's %s to %s: signed %s, tusk answered %d; want %s and 202", p.Type, p.Path, p.Signature, p.Status, peerScheme)
+		}
+	}
+	errs, err := w.p.DeliveryErrors()
+	noErr(t, err)
+	if len(errs) > 0 {
+		t.Errorf("peer reports errors: %v", errs)
+	}
+	log, err := w.p.InboxLog()
+	noErr(t, err)
+	tuskHost := strings.TrimPrefix(w.tk.Base, "http://")
+	n := 0
+	for _, e := range log {
+		if u, err := url.Parse(e.ID); err != nil || u.Host != tuskHost {
+			continue
+		}
+		n++
+		if e.Status/100 != 2 || e.Signature != "draft-cavage" {
+			t.Errorf("tusk's %s %s to the peer's %s: signed %s, answered %d %s", e.Type, e.ID, e.Path, e.Signature, e.Status, e.Body)
+		}
+	}
+	if n == 0 {
+		t.Errorf("the peer's inbox log has nothing from tusk: %v", log)
+	}
+}
+
+func (w *world) waitCount(t *testing.T, m *servertest.Member, id, field string, want float64) {
+	t.Helper()
+	eventually(t, fmt.Sprintf("%s of %s is %v", field, id, want), func() (bool, string) {
+		st := call(t, m, "GET", "/api/v1/statuses/"+id, nil)
+		return st[field] == want, fmt.Sprint(st[field])
+	})
+}
+
+// state is the state of the follow of actor in a peer's list, "" when absent.
+func state(list []peer.Follow, actor string) string {
+	for _, f := range list {
+		if f.Actor == actor {
+			return f.State
+		}
+	}
+	return ""
+}
