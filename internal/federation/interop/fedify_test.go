@@ -13,12 +13,12 @@ import (
 )
 
 // world is one tusk instance and one Fedify peer. On tusk: ana (unlocked) and lena
-// (locked). On the peer: pia.
+// (locked). On the peer: pia (unlocked) and paul (locked).
 type world struct {
 	tk        *tusk
 	p         *peer.Peer
 	ana, lena *servertest.Member
-	pia       string // pia's actor URL
+	pia, paul string // actor URLs
 	piaAtTusk string // pia's account id on tusk
 	// anaPost is a public post of ana's the peer has; piaPost a public note of pia's tusk has.
 	anaPost, piaPost obj
@@ -27,8 +27,8 @@ type world struct {
 func newWorld(t *testing.T, engine store.Engine, knock string) *world {
 	t.Helper()
 	tk := startTusk(t, engine)
-	p := peer.Start(t, peer.Options{Users: []string{"pia"}, FirstKnock: knock})
-	w := &world{tk: tk, p: p, ana: tk.NewMember(t, "ana"), lena: tk.NewMember(t, "lena"), pia: p.ActorURL("pia")}
+	p := peer.Start(t, peer.Options{Users: []string{"pia", "paul"}, Locked: []string{"paul"}, FirstKnock: knock})
+	w := &world{tk: tk, p: p, ana: tk.NewMember(t, "ana"), lena: tk.NewMember(t, "lena"), pia: p.ActorURL("pia"), paul: p.ActorURL("paul")}
 	call(t, w.lena, "PATCH", "/api/v1/accounts/update_credentials", obj{"locked": true})
 	return w
 }
@@ -42,15 +42,23 @@ func TestFedifyInterop(t *testing.T) {
 		}{
 			{"peer follows unlocked", w.peerFollowsUnlocked},
 			{"peer follows locked", w.peerFollowsLocked},
+			{"remote parent fetched", w.parentFetched},
 			{"tusk follows peer", w.tuskFollowsPeer},
+			{"tusk follows locked peer", w.tuskFollowsLockedPeer},
 			{"tusk posts reach the peer", w.tuskPosts},
 			{"peer posts reach tusk", w.peerPosts},
+			{"peer visibility", w.peerVisibility},
 			{"peer reply threads", w.peerReply},
+			{"tusk reply reaches the peer", w.tuskReply},
 			{"peer direct message", w.peerDirect},
 			{"likes both ways", w.likes},
 			{"boosts both ways", w.boosts},
 			{"profile update", w.profileUpdate},
+			{"peer profile update", w.peerProfileUpdate},
+			{"peer edit", w.peerEdit},
 			{"deletes both ways", w.deletes},
+			{"follower removed", w.followerRemoved},
+			{"unfollows both ways", w.unfollows},
 			{"signatures", func(t *testing.T) { w.signatures(t, "rfc9421") }},
 		}
 		for _, step := range steps {
@@ -315,4 +323,120 @@ func state(list []peer.Follow, actor string) string {
 		}
 	}
 	return ""
+}
+
+// tuskFollowsLockedPeer: ana's follow of paul stays requested until paul accepts.
+func (w *world) tuskFollowsLockedPeer(t *testing.T) {
+	paul := resolveAccount(t, w.ana, w.paul)["id"].(string)
+	call(t, w.ana, "POST", "/api/v1/accounts/"+paul+"/follow", nil)
+	if err := w.p.WaitFollower("paul", w.tk.actor(w.ana), "pending", timeout); err != nil {
+		t.Fatal(err)
+	}
+	if r := relationship(t, w.ana, paul); r["following"] != false || r["requested"] != true {
+		t.Fatalf("ana's follow of paul before he decided: %v", r)
+	}
+	_, err := w.p.AcceptFollower("paul", w.tk.actor(w.ana))
+	noErr(t, err)
+	eventually(t, "ana follows paul", func() (bool, string) {
+		r := relationship(t, w.ana, paul)
+		return r["following"] == true && r["requested"] == false, fmt.Sprint(r)
+	})
+}
+
+// tuskReply: ana's reply to pia's note reaches pia, threaded. (The text cannot mention
+// pia: a handle whose domain has a port, as the peer's has, is not a mention, on tusk as
+// on Mastodon.)
+func (w *world) tuskReply(t *testing.T) {
+	reply := call(t, w.ana, "POST", "/api/v1/statuses", obj{"status": "answering you", "in_reply_to_id": w.piaPost["id"]})
+	create := waitActivity(t, w.p, "ana's reply", peer.OfType("Create", reply["uri"].(string)))
+	note := rawObject(t, create)
+	if note["inReplyTo"] != w.piaPost["uri"] || !isPublic(addressed(note, "to")) {
+		t.Fatalf("reply as pia got it: %s", create.Raw)
+	}
+}
+
+// peerEdit: pia's Update(Note) changes her note on tusk and marks it edited.
+func (w *world) peerEdit(t *testing.T) {
+	_, err := w.p.UpdateNote("pia", w.piaPost["uri"].(string), "<p>hello tusk, edited</p>")
+	noErr(t, err)
+	eventually(t, "the edit reaches tusk", func() (bool, string) {
+		st := call(t, w.ana, "GET", "/api/v1/statuses/"+w.piaPost["id"].(string), nil)
+		return strings.Contains(fmt.Sprint(st["content"]), "edited") && st["edited_at"] != nil, fmt.Sprint(st["content"], st["edited_at"])
+	})
+}
+
+// followerRemoved: lena removes pia from her followers; pia's server sees the Reject.
+func (w *world) followerRemoved(t *testing.T) {
+	id := resolveAccount(t, w.lena, w.pia)["id"].(string)
+	call(t, w.lena, "POST", "/api/v1/accounts/"+id+"/remove_from_followers", nil)
+	if err := w.p.WaitFollowing("pia", w.tk.actor(w.lena), "rejected", timeout); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// unfollows: pia's Undo(Follow) empties ana's followers; ana's unfollow reaches pia's server.
+func (w *world) unfollows(t *testing.T) {
+	_, err := w.p.Unfollow("pia", w.tk.actor(w.ana))
+	noErr(t, err)
+	eventually(t, "pia no longer follows ana", func() (bool, string) {
+		f := list(t, w.ana, "/api/v1/accounts/"+fmt.Sprint(w.ana.Account.ID)+"/followers")
+		return len(f) == 0, fmt.Sprint(f)
+	})
+	call(t, w.ana, "POST", "/api/v1/accounts/"+w.piaAtTusk+"/unfollow", nil)
+	eventually(t, "ana no longer follows pia there", func() (bool, string) {
+		f, err := w.p.Followers("pia")
+		return err == nil && state(f, w.tk.actor(w.ana)) == "", fmt.Sprint(f, err)
+	})
+}
+
+// parentFetched: a reply whose parent tusk never received brings the parent along, fetched
+// from the peer, and the thread shows it; a note found by URL resolves the same way.
+func (w *world) parentFetched(t *testing.T) {
+	parent, err := w.p.Post("paul", peer.Note{Content: "<p>nobody follows me yet</p>"})
+	noErr(t, err)
+	reply, err := w.p.Post("pia", peer.Note{Content: "<p>cc ana</p>", InReplyTo: parent.ID, Mentions: []string{w.tk.actor(w.ana)}})
+	noErr(t, err)
+	st := statusWithURI(t, w.ana, "/api/v1/notifications?types[]=mention", reply.ID)
+	eventually(t, "the parent is in the reply's thread", func() (bool, string) {
+		ctx := call(t, w.ana, "GET", "/api/v1/statuses/"+st["id"].(string)+"/context", nil)
+		anc, _ := ctx["ancestors"].([]any)
+		return len(anc) == 1 && anc[0].(obj)["uri"] == parent.ID, fmt.Sprint(ctx)
+	})
+	other, err := w.p.Post("paul", peer.Note{Content: "<p>find me</p>", Summary: "a warning"})
+	noErr(t, err)
+	resp := w.lena.Do(t, "GET", "/api/v2/search?type=statuses&resolve=true&q="+url.QueryEscape(other.ID), nil)
+	var res struct{ Statuses []obj }
+	resp.JSON(t, &res)
+	if resp.Status != 200 || len(res.Statuses) != 1 || res.Statuses[0]["uri"] != other.ID ||
+		res.Statuses[0]["spoiler_text"] != "a warning" || res.Statuses[0]["sensitive"] != true {
+		t.Fatalf("resolve %s: %d %s", other.ID, resp.Status, resp.Body)
+	}
+}
+
+// peerVisibility: pia's unlisted and followers-only notes keep their visibility on tusk and
+// reach her follower ana only.
+func (w *world) peerVisibility(t *testing.T) {
+	for _, v := range []struct{ peer, tusk string }{{"unlisted", "unlisted"}, {"followers", "private"}} {
+		posted, err := w.p.Post("pia", peer.Note{Content: "<p>" + v.peer + " note</p>", Visibility: v.peer})
+		noErr(t, err)
+		st := statusWithURI(t, w.ana, "/api/v1/timelines/home", posted.ID)
+		if st["visibility"] != v.tusk {
+			t.Errorf("pia's %s note on tusk is %v; want %s", v.peer, st["visibility"], v.tusk)
+		}
+		if v.tusk == "private" {
+			if r := w.lena.Do(t, "GET", "/api/v1/statuses/"+st["id"].(string), nil); r.Status != 404 {
+				t.Errorf("lena (not a follower of pia) reads pia's followers-only note: %d", r.Status)
+			}
+		}
+	}
+}
+
+// peerProfileUpdate: pia's Update(Person) renames her account on tusk.
+func (w *world) peerProfileUpdate(t *testing.T) {
+	_, err := w.p.UpdateProfile("pia", "Pia Renamed", "<p>about pia</p>")
+	noErr(t, err)
+	eventually(t, "tusk shows pia's new name", func() (bool, string) {
+		acc := call(t, w.ana, "GET", "/api/v1/accounts/"+w.piaAtTusk, nil)
+		return acc["display_name"] == "Pia Renamed" && strings.Contains(fmt.Sprint(acc["note"]), "about pia"), fmt.Sprint(acc["display_name"], acc["note"])
+	})
 }
