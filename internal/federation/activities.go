@@ -156,12 +156,11 @@ func (s *Service) federatePin(ctx context.Context, q store.Q, e social.Pinned) e
 	if err := aud.addFollowers(ctx, q, actor.ID); err != nil {
 		return err
 	}
-	typ := "Add"
+	typ, kind := "Add", fmt.Sprintf("pins/%d", st.ID)
 	if e.Undo {
-		typ = "Remove"
+		typ, kind = "Remove", fmt.Sprintf("unpins/%d", st.ID)
 	}
 	// Pinned again after an unpin is a new activity: the time keeps the ids apart.
-	kind := fmt.Sprintf("%s/%d", map[bool]string{false: "pins", true: "unpins"}[e.Undo], st.ID)
 	act := &Activity{Context: Context, ID: s.URLs.Activity(actor.Username, kind, s.now().UnixMilli()), Type: typ,
 		Actor: s.actorID(actor), Object: st.URI, Target: s.URLs.Featured(actor.Username)}
 	return s.send(ctx, q, actor.ID, act, aud)

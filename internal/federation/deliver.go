@@ -18,7 +18,8 @@ import (
 
 // DeliverArgs is the job that posts one activity to one inbox. The activity travels
 // already serialized, so every inbox gets the same bytes however long the retries take
-// and whatever changed meanwhile. SignerID 0 is the instance actor.
+// and whatever changed meanwhile; as bytes (base64 in the job's JSON), not as embedded
+// JSON, which PostgreSQL's jsonb would reorder. SignerID 0 is the instance actor.
 type DeliverArgs struct {
 	SignerID int64  `json:"signer_id,string"`
 	Inbox    string `json:"inbox"`

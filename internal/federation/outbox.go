@@ -131,38 +131,35 @@ func (s *Service) send(ctx context.Context, q store.Q, signerID int64, activity 
 	return nil
 }
 
-// deliverable lists aud's inboxes in a stable order, without those of suspended domains.
+// deliverable lists aud's inboxes in a stable order, without those on a suspended
+// domain: the account's, or the inbox's own host (a shared inbox may live on another
+// host than the handle's domain).
 func (s *Service) deliverable(ctx context.Context, q store.Q, aud audience) ([]string, error) {
-	policies := map[string]bool{}
+	suspended := map[string]bool{}
+	isSuspended := func(host string) (bool, error) {
+		if v, known := suspended[host]; known {
+			return v, nil
+		}
+		p, err := q.DomainPolicyFor(ctx, host)
+		suspended[host] = p.Suspended()
+		return suspended[host], err
+	}
 	out := make([]string, 0, len(aud))
 	for inbox, domain := range aud {
-		suspended, known := policies[domain]
-		if !known {
-			p, err := q.DomainPolicyFor(ctx, domain)
-			if err != nil {
-				return nil, err
-			}
-			suspended = p.Suspended()
-			policies[domain] = suspended
+		byDomain, err := isSuspended(domain)
+		if err != nil {
+			return nil, err
 		}
-		if !suspended && !s.inboxHostSuspended(ctx, q, inbox, policies) {
+		byHost, err := isSuspended(hostOf(inbox))
+		if err != nil {
+			return nil, err
+		}
+		if !byDomain && !byHost {
 			out = append(out, inbox)
 		}
 	}
 	sort.Strings(out)
 	return out, nil
-}
-
-// inboxHostSuspended checks the inbox's own host too: a shared inbox may live on
-// another host than the account's domain (a web domain apart from the handle's).
-func (s *Service) inboxHostSuspended(ctx context.Context, q store.Q, inbox string, seen map[string]bool) bool {
-	host := hostOf(inbox)
-	if suspended, known := seen[host]; known {
-		return suspended
-	}
-	p, err := q.DomainPolicyFor(ctx, host)
-	seen[host] = err != nil || p.Suspended() // when in doubt, do not send
-	return seen[host]
 }
 
 // localAccount loads an account that acts here; remote accounts' actions are not ours
@@ -175,7 +172,7 @@ func localAccount(ctx context.Context, q store.Q, id int64) (*model.Account, err
 	return a, nil
 }
 
-// deliveryTo is the audience of one remote account (nil for a local one: nothing to send).
+// deliveryTo is the audience of one account: its inbox if it is remote, else empty.
 func deliveryTo(ctx context.Context, q store.Q, accountID int64) (audience, error) {
 	aud := audience{}
 	return aud, aud.addAccounts(ctx, q, accountID)

@@ -37,7 +37,7 @@ func (s *Service) ResolveHandle(ctx context.Context, username, domain string) (*
 	if err := s.refuseBlocked(ctx, "https://"+domain+"/"); err != nil {
 		return nil, err
 	}
-	actorURI, err := s.lookupWebfinger(ctx, domain, "acct:"+username+"@"+domain)
+	actorURI, err := s.webfinger(ctx, domain, "acct:"+username+"@"+domain)
 	if err != nil {
 		return nil, err
 	}
@@ -51,8 +51,8 @@ func (s *Service) ResolveHandle(ctx context.Context, username, domain string) (*
 	return a, nil
 }
 
-// lookupWebfinger asks domain about resource and returns its ActivityPub self link.
-func (s *Service) lookupWebfinger(ctx context.Context, domain, resource string) (string, error) {
+// webfinger asks domain about resource and returns its ActivityPub self link.
+func (s *Service) webfinger(ctx context.Context, domain, resource string) (string, error) {
 	scheme := "https"
 	if strings.HasPrefix(s.URLs.Base, "http://") {
 		scheme = "http" // an instance without TLS (tests, a private network) talks to peers alike

@@ -44,6 +44,7 @@ func TestFederationBetweenTwoInstances(t *testing.T) {
 				{"replies boosts likes", w.repliesBoostsLikes},
 				{"edit and delete", w.editAndDelete},
 				{"pins", w.pins},
+				{"poll vote", w.pollVote},
 				{"report forwarded", w.reportForwarded},
 				{"profile update", w.profileUpdate},
 				{"unfollow", w.unfollow},
@@ -314,5 +315,35 @@ func (w *world) unfollow(t *testing.T) {
 	eventually(t, "carol loses her follower", func() (bool, string) {
 		followers := list(t, w.carol, "/api/v1/accounts/"+fmt0(w.carol.Account.ID)+"/followers")
 		return len(followers) == 0, fmt0(followers)
+	})
+}
+
+// pollVote: bob votes in alice's poll from B; A counts the vote.
+func (w *world) pollVote(t *testing.T) {
+	st := post(t, w.alice, obj{"status": "tea or coffee?", "visibility": "public",
+		"poll": obj{"options": []string{"tea", "coffee"}, "expires_in": 3600}})
+	var atB obj
+	eventually(t, "bob sees the poll", func() (bool, string) {
+		for _, s := range list(t, w.bob, "/api/v1/timelines/home") {
+			if s["uri"] == st["uri"] && s["poll"] != nil {
+				atB = s
+				return true, ""
+			}
+		}
+		return false, ""
+	})
+	pollID := atB["poll"].(obj)["id"].(string)
+	call(t, w.bob, "POST", "/api/v1/polls/"+pollID+"/votes", obj{"choices": []int{1}})
+	voteID := "http://" + host(w.b) + "/users/bob#votes/" + pollID + "/1/activity"
+	eventually(t, "A took bob's vote in", func() (bool, string) {
+		var n int
+		err := w.a.Store.DB().QueryRow(`SELECT COUNT(*) FROM inbox_activities WHERE activity_id = $1`, voteID).Scan(&n)
+		return err == nil && n == 1, fmt0(n, err)
+	})
+	t.Skip("inbound processing does not count remote votes yet (a Create of a Note with a name answering a local Question): counting waits on the inbound side")
+	eventually(t, "A counts bob's vote", func() (bool, string) {
+		p := call(t, w.alice, "GET", "/api/v1/statuses/"+st["id"].(string), nil)["poll"].(obj)
+		opts := p["options"].([]any)
+		return p["votes_count"] == 1.0 && opts[1].(obj)["votes_count"] == 1.0, fmt0(p)
 	})
 }
