@@ -46,6 +46,7 @@ func TestFedifyInterop(t *testing.T) {
 			{"tusk follows peer", w.tuskFollowsPeer},
 			{"tusk follows locked peer", w.tuskFollowsLockedPeer},
 			{"tusk posts reach the peer", w.tuskPosts},
+			{"tusk documents read by the peer", w.documents},
 			{"peer posts reach tusk", w.peerPosts},
 			{"peer visibility", w.peerVisibility},
 			{"peer reply threads", w.peerReply},
@@ -279,11 +280,16 @@ func (w *world) signatures(t *testing.T, peerScheme string) {
 	if len(posts) == 0 {
 		t.Fatal("tusk's inboxes got nothing from the peer")
 	}
+	proofs := 0
 	for _, p := range posts {
+		if p.Proof {
+			proofs++
+		}
 		if p.Signature != peerScheme || p.Status != 202 {
 			t.Errorf("peer's %s to %s: signed %s, tusk answered %d; want %s and 202", p.Type, p.Path, p.Signature, p.Status, peerScheme)
 		}
 	}
+	t.Logf("tusk's inboxes got %d POSTs from the peer, signed %s; %d carried an integrity proof", len(posts), peerScheme, proofs)
 	errs, err := w.p.DeliveryErrors()
 	noErr(t, err)
 	if len(errs) > 0 {
@@ -305,6 +311,7 @@ func (w *world) signatures(t *testing.T, peerScheme string) {
 	if n == 0 {
 		t.Errorf("the peer's inbox log has nothing from tusk: %v", log)
 	}
+	t.Logf("the peer's inboxes got %d POSTs from tusk, signed draft-cavage", n)
 }
 
 func (w *world) waitCount(t *testing.T, m *servertest.Member, id, field string, want float64) {
@@ -439,4 +446,29 @@ func (w *world) peerProfileUpdate(t *testing.T) {
 		acc := call(t, w.ana, "GET", "/api/v1/accounts/"+w.piaAtTusk, nil)
 		return acc["display_name"] == "Pia Renamed" && strings.Contains(fmt.Sprint(acc["note"]), "about pia"), fmt.Sprint(acc["display_name"], acc["note"])
 	})
+}
+
+// documents: Fedify reads each kind of document tusk serves (JSON-LD expanded with its
+// built-in contexts) as the type tusk meant, with the same id.
+func (w *world) documents(t *testing.T) {
+	ana := w.tk.actor(w.ana)
+	status := w.anaPost["uri"].(string)
+	poll := call(t, w.ana, "POST", "/api/v1/statuses", obj{"status": "which?", "poll": obj{"options": []string{"this", "that"}, "expires_in": 3600}})
+	cases := []struct{ uri, typ string }{
+		{ana, "Person"},
+		{w.tk.Base + "/actor", "Application"},
+		{status, "Note"},
+		{status + "/activity", "Create"},
+		{poll["uri"].(string), "Question"},
+		{ana + "/outbox", "OrderedCollection"},
+		{ana + "/followers", "OrderedCollection"},
+		{ana + "/following", "OrderedCollection"},
+		{ana + "/collections/featured", "OrderedCollection"},
+	}
+	for _, c := range cases {
+		got, err := w.p.LookupAs("pia", c.uri)
+		if err != nil || got.Type != c.typ || got.ID != c.uri {
+			t.Errorf("peer reads %s as %s %s (%v); want %s", c.uri, got.Type, got.ID, err, c.typ)
+		}
+	}
 }

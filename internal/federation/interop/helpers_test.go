@@ -88,6 +88,9 @@ func (tk *tusk) actor(m *servertest.Member) string {
 type inboxPost struct {
 	Path, Type, Actor, Signature string
 	Status                       int
+	// Proof says the body carried an Object Integrity Proof (FEP-8b32), which Fedify
+	// attaches; tusk relies on the HTTP signature and ignores it.
+	Proof bool
 }
 
 // inboxRecorder keeps the inbox POSTs that passed the proxy.
@@ -110,14 +113,17 @@ func (rec *inboxRecorder) record(next http.Handler) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		var act struct{ Type, Actor string }
+		var act struct {
+			Type, Actor string
+			Proof       json.RawMessage
+		}
 		_ = json.Unmarshal(body, &act) // tusk judges the body; this is only for the record
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
 		rec.posts = append(rec.posts, inboxPost{Path: r.URL.Path, Type: act.Type, Actor: act.Actor,
-			Signature: signatureScheme(r.Header), Status: sw.status})
+			Signature: signatureScheme(r.Header), Status: sw.status, Proof: act.Proof != nil})
 	})
 }
 
