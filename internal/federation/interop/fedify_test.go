@@ -49,6 +49,7 @@ func TestFedifyInterop(t *testing.T) {
 			{"tusk documents read by the peer", w.documents},
 			{"peer posts reach tusk", w.peerPosts},
 			{"peer visibility", w.peerVisibility},
+			{"shared inbox fan-out", w.sharedInbox},
 			{"peer reply threads", w.peerReply},
 			{"tusk reply reaches the peer", w.tuskReply},
 			{"peer direct message", w.peerDirect},
@@ -57,9 +58,12 @@ func TestFedifyInterop(t *testing.T) {
 			{"profile update", w.profileUpdate},
 			{"peer profile update", w.peerProfileUpdate},
 			{"peer edit", w.peerEdit},
+			{"tusk edit", w.tuskEdit},
 			{"deletes both ways", w.deletes},
 			{"follower removed", w.followerRemoved},
+			{"request rejected", w.requestRejected},
 			{"unfollows both ways", w.unfollows},
+			{"block", w.block},
 			{"signatures", func(t *testing.T) { w.signatures(t, "rfc9421") }},
 		}
 		for _, step := range steps {
@@ -471,4 +475,64 @@ func (w *world) documents(t *testing.T) {
 			t.Errorf("peer reads %s as %s %s (%v); want %s", c.uri, got.Type, got.ID, err, c.typ)
 		}
 	}
+}
+
+// sharedInbox: when ana and lena both follow pia, one delivery to tusk's shared inbox puts
+// pia's note in both home timelines.
+func (w *world) sharedInbox(t *testing.T) {
+	call(t, w.lena, "POST", "/api/v1/accounts/"+resolveAccount(t, w.lena, w.pia)["id"].(string)+"/follow", nil)
+	if err := w.p.WaitFollower("pia", w.tk.actor(w.lena), "accepted", timeout); err != nil {
+		t.Fatal(err)
+	}
+	before := len(w.tk.inbox.from(w.p.Host()))
+	posted, err := w.p.Post("pia", peer.Note{Content: "<p>to all my followers</p>"})
+	noErr(t, err)
+	statusWithURI(t, w.ana, "/api/v1/timelines/home", posted.ID)
+	statusWithURI(t, w.lena, "/api/v1/timelines/home", posted.ID)
+	var creates []inboxPost
+	for _, p := range w.tk.inbox.from(w.p.Host())[before:] {
+		if p.Type == "Create" {
+			creates = append(creates, p)
+		}
+	}
+	if len(creates) != 1 || creates[0].Path != "/inbox" {
+		t.Fatalf("the note reached tusk as %v; want one POST to /inbox", creates)
+	}
+}
+
+// tuskEdit: ana's edit reaches pia as Update(Note) with the new text and updated.
+func (w *world) tuskEdit(t *testing.T) {
+	call(t, w.ana, "PUT", "/api/v1/statuses/"+w.anaPost["id"].(string), obj{"status": "hello Fedify, edited"})
+	update := waitActivity(t, w.p, "ana's Update(Note)", peer.OfType("Update", w.anaPost["uri"].(string)))
+	if note := rawObject(t, update); !strings.Contains(fmt.Sprint(note["content"]), "edited") || note["updated"] == nil {
+		t.Fatalf("Update as pia got it: %s", update.Raw)
+	}
+}
+
+// requestRejected: lena rejects paul's request; paul's server sees the Reject.
+func (w *world) requestRejected(t *testing.T) {
+	_, err := w.p.Follow("paul", w.tk.actor(w.lena))
+	noErr(t, err)
+	var requests []obj
+	eventually(t, "lena sees paul's request", func() (bool, string) {
+		requests = list(t, w.lena, "/api/v1/follow_requests")
+		return len(requests) == 1 && requests[0]["uri"] == w.paul, fmt.Sprint(requests)
+	})
+	call(t, w.lena, "POST", "/api/v1/follow_requests/"+requests[0]["id"].(string)+"/reject", nil)
+	if err := w.p.WaitFollowing("paul", w.tk.actor(w.lena), "rejected", timeout); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// block: lena blocks pia; pia's server receives the Block and loses lena as a follower.
+func (w *world) block(t *testing.T) {
+	id := resolveAccount(t, w.lena, w.pia)["id"].(string)
+	call(t, w.lena, "POST", "/api/v1/accounts/"+id+"/block", nil)
+	waitActivity(t, w.p, "lena's Block", func(a peer.Activity) bool {
+		return a.Type == "Block" && a.Actor == w.tk.actor(w.lena) && a.Object == w.pia
+	})
+	eventually(t, "lena no longer follows pia there", func() (bool, string) {
+		f, err := w.p.Followers("pia")
+		return err == nil && state(f, w.tk.actor(w.lena)) == "", fmt.Sprint(f, err)
+	})
 }
