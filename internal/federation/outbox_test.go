@@ -250,10 +250,13 @@ func TestInteractionsGoToTheRemoteAuthor(t *testing.T) {
 		if _, err := w.soc.Block(ctx, alice, w.acct["r3"].ID); err != nil {
 			t.Fatal(err)
 		}
-		block := w.out.take(t)
-		if len(block) != 1 || block[0].inbox != "https://b.test/users/r3/inbox" || block[0].activity["type"] != "Block" {
-			t.Fatalf("Block sent: %+v", block)
+		// r3 followed alice: the follow ends with a Reject before the Block, as Mastodon sends.
+		sentToR3 := w.out.take(t)
+		if len(sentToR3) != 2 || sentToR3[0].activity["type"] != "Reject" || sentToR3[1].activity["type"] != "Block" ||
+			inboxesOf(sentToR3)[0] != "https://b.test/users/r3/inbox" || inboxesOf(sentToR3)[1] != "https://b.test/users/r3/inbox" {
+			t.Fatalf("Block of a follower sent: %+v", sentToR3)
 		}
+		block := sentToR3[1:]
 		if _, err := w.soc.Unblock(ctx, alice, w.acct["r3"].ID); err != nil {
 			t.Fatal(err)
 		}
@@ -261,6 +264,21 @@ func TestInteractionsGoToTheRemoteAuthor(t *testing.T) {
 		inner, _ = unblock[0].activity["object"].(map[string]any)
 		if len(unblock) != 1 || unblock[0].activity["type"] != "Undo" || inner["id"] != block[0].activity["id"] {
 			t.Fatalf("Undo of the Block: %+v", unblock)
+		}
+		// alice's own pending follow of m1 is withdrawn (Undo) before the Block.
+		if _, err := w.soc.Follow(ctx, alice, w.acct["m1"].ID, social.FollowOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		follow := w.out.take(t)
+		if _, err := w.soc.Block(ctx, alice, w.acct["m1"].ID); err != nil {
+			t.Fatal(err)
+		}
+		sentToM1 := w.out.take(t)
+		if len(sentToM1) != 2 || sentToM1[0].activity["type"] != "Undo" || sentToM1[1].activity["type"] != "Block" {
+			t.Fatalf("Block of a followed account sent: %+v", sentToM1)
+		}
+		if undone, _ := sentToM1[0].activity["object"].(map[string]any); len(follow) != 1 || undone["id"] != follow[0].activity["id"] {
+			t.Fatalf("the Undo names %v; the Follow was %+v", sentToM1[0].activity["object"], follow)
 		}
 		// Blocking a suspended domain's account tells it nothing.
 		if _, err := w.soc.Block(ctx, alice, w.acct["r4"].ID); err != nil {

@@ -18,6 +18,9 @@ const MaxNoteChars = 2000
 // notifications target caused actor go, as in Mastodon. Blocking oneself does nothing.
 func (s *Service) Block(ctx context.Context, actor *model.Account, targetID int64) (*model.Relationship, error) {
 	return s.changeRelation(ctx, actor, targetID, func(q store.Q) error {
+		if err := s.federateFollowsEnding(ctx, q, actor.ID, targetID); err != nil {
+			return err
+		}
 		if err := s.endFollowsBetween(ctx, q, actor.ID, targetID); err != nil {
 			return err
 		}
@@ -40,6 +43,30 @@ func (s *Service) Unblock(ctx context.Context, actor *model.Account, targetID in
 		}
 		return q.DeleteRelation(ctx, store.Blocks, actor.ID, targetID)
 	})
+}
+
+// federateFollowsEnding tells the other side of a block that the follows between the two
+// end: Undo of the blocker's Follow, Reject of the blocked account's. Mastodon sends these
+// before its Block; servers that do not end follows on a Block themselves (Fedify-based
+// ones) would otherwise keep delivering to, and counting, a follower that is gone here.
+func (s *Service) federateFollowsEnding(ctx context.Context, q store.Q, blocker, blocked int64) error {
+	for _, table := range []string{store.Follows, store.FollowRequests} {
+		if f, err := q.FollowBetween(ctx, table, blocker, blocked); err == nil {
+			if err := s.federate(ctx, q, Unfollowed{f}); err != nil {
+				return err
+			}
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if f, err := q.FollowBetween(ctx, table, blocked, blocker); err == nil {
+			if err := s.federate(ctx, q, FollowAnswered{Follow: f}); err != nil {
+				return err
+			}
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
 }
 
 // endFollowsBetween removes follows and follow requests between a and b, either way.
