@@ -112,9 +112,9 @@ func (q Q) DeliveryBacklog(ctx context.Context) (int64, error) {
 
 // DeliverySample is the delivery outcomes of one minute.
 type DeliverySample struct {
-	Minute                     time.Time
-	Delivered, Failed, GaveUp  int64
-	Backlog                    int64
+	Minute                    time.Time
+	Delivered, Failed, GaveUp int64
+	Backlog                   int64
 }
 
 // AddDeliverySample adds a process's counts to the minute's row and records the backlog
