@@ -28,6 +28,8 @@ type Service struct {
 	URLs   URLs
 	Keys   *Keys
 	Now    func() time.Time // the clock; nil is time.Now
+
+	remoteKeys keyCache // remote public keys already parsed, by key id
 }
 
 // New builds the federation edge over the domain services.
@@ -50,9 +52,11 @@ func (s *Service) now() time.Time {
 // edge registers its own routes from its own file.
 func (s *Service) Routes(mux *http.ServeMux) {
 	_ = mux // each area adds its registration here
+	s.inboxRoutes(mux)
 }
 
 // RegisterJobs adds the workers of federation's queued work (ingress, pull, push).
 func (s *Service) RegisterJobs(reg *jobs.Registry) {
 	_ = reg // each area adds its workers here
+	s.registerInboundJobs(reg)
 }

@@ -30,6 +30,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 	if v == nil && (sp.Offset > 0 || resolve) {
 		return httpx.ErrUnauthorized // Mastodon allows anonymous search only without offset or resolve
 	}
+	sp.Resolve = resolve
 	res, err := a.Social.Search(r.Context(), v, sp)
 	if err != nil {
 		return err

@@ -116,6 +116,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 		return nil, err
 	}
 	s.Federation = federation.New(st, s.Social, cfg, log, s.outboundClient(), nil)
+	s.Social.Resolver = s.Federation // search with resolve=true asks other servers
 	reg := jobs.NewRegistry()
 	s.registerWorkers(reg)
 	s.wireConsole(reg)

@@ -14,6 +14,7 @@ type SearchParams struct {
 	FollowingOnly bool
 	AccountID     int64
 	Limit, Offset int
+	Resolve       bool // ask other servers about a URL or @user@domain (Resolver)
 }
 
 // SearchResults holds the three kinds of result.
@@ -50,7 +51,7 @@ func (s *Service) Search(ctx context.Context, viewer *model.Account, p SearchPar
 			return nil, err
 		}
 	}
-	return res, nil
+	return res, s.resolveInto(ctx, viewer, q, p, res)
 }
 
 // searchAccounts matches handles (user, @user, user@domain) and display names.

@@ -32,9 +32,11 @@ type Service struct {
 	Mail   *mail.Outbox     // staff notices (reports); nil sends none
 	Emojis *emoji.Catalogue // the custom emoji statuses and names render with
 
-	Push *push.Service    // Web Push; nil sends none
-	Bus  pubsub.Bus       // live events for the streaming API; nil publishes none
-	Now  func() time.Time // the clock; nil is time.Now
+	Push *push.Service // Web Push; nil sends none
+	Bus  pubsub.Bus    // live events for the streaming API; nil publishes none
+
+	Resolver Resolver         // finds remote accounts and statuses for search; nil resolves nothing
+	Now      func() time.Time // the clock; nil is time.Now
 
 	Media  *blob.Media   // where attachments, avatars and headers are stored and served from
 	FFmpeg *media.FFmpeg // video and audio processing; nil when the server has no ffmpeg

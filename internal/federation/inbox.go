@@ -1,0 +1,178 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/tuskhq/tusk/internal/httpsig"
+	"github.com/tuskhq/tusk/internal/httpx"
+	"github.com/tuskhq/tusk/internal/store"
+)
+
+// MaxInboxBody is the largest activity an inbox takes, as Mastodon's limit.
+const MaxInboxBody = 1 << 20
+
+// inboxRoutes registers the shared inbox, each account's inbox and the instance
+// actor's: all three take the same activities, addressing decides who sees what.
+func (s *Service) inboxRoutes(mux *http.ServeMux) {
+	h := httpx.Serve(s.Log, s.postInbox)
+	mux.Handle("POST /inbox", h)
+	mux.Handle("POST /users/{username}/inbox", h)
+	mux.Handle("POST /actor/inbox", h)
+}
+
+func unauthorized(format string, args ...any) error {
+	return httpx.Errorf(http.StatusUnauthorized, format, args...)
+}
+
+// postInbox checks a delivery in the order that keeps junk cheapest: size, JSON, the
+// sender's domain, the signature, that the signer is the actor, that embedded objects
+// are the actor's; then it remembers the activity id and queues the work.
+func (s *Service) postInbox(w http.ResponseWriter, r *http.Request) error {
+	if name := r.PathValue("username"); name != "" {
+		if _, err := s.Store.AccountByHandle(r.Context(), name, ""); err != nil {
+			return httpx.ErrNotFound
+		}
+	}
+	body, err := readInboxBody(r)
+	if err != nil {
+		return err
+	}
+	d, err := parseDoc(body)
+	if err != nil {
+		return httpx.BadRequest("Error parsing JSON")
+	}
+	actorURI := d.ref("actor")
+	if httpURL(actorURI) == "" || d.typ() == "" {
+		return httpx.Unprocessable("Activity has no actor or type")
+	}
+	if drop, err := s.droppedSender(r.Context(), actorURI); err != nil || drop {
+		return acceptedOr(w, err)
+	}
+	accountID, err := s.verifyDelivery(r, body, d, actorURI)
+	if err != nil {
+		return err
+	}
+	if err := s.enqueueIngress(r.Context(), d.id(), accountID, body); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+func acceptedOr(w http.ResponseWriter, err error) error {
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+// readInboxBody reads at most MaxInboxBody bytes; one more byte is a 413.
+func readInboxBody(r *http.Request) ([]byte, error) {
+	if r.ContentLength > MaxInboxBody {
+		return nil, httpx.Errorf(http.StatusRequestEntityTooLarge, "Request body is larger than %d bytes", MaxInboxBody)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxInboxBody+1))
+	if err != nil {
+		return nil, httpx.BadRequest("Error reading request body")
+	}
+	if len(body) > MaxInboxBody {
+		return nil, httpx.Errorf(http.StatusRequestEntityTooLarge, "Request body is larger than %d bytes", MaxInboxBody)
+	}
+	return body, nil
+}
+
+// droppedSender reports deliveries from a suspended domain: they are answered 202 and
+// dropped unread, as Mastodon drops them, so the sender stops retrying and we fetch
+// nothing from there.
+func (s *Service) droppedSender(ctx context.Context, actorURI string) (bool, error) {
+	policy, err := s.Store.DomainPolicyFor(ctx, hostOf(actorURI))
+	return policy.Suspended(), err
+}
+
+// verifyDelivery checks the signature and that its key speaks for the activity's
+// actor, and returns the actor's account id.
+func (s *Service) verifyDelivery(r *http.Request, body []byte, d doc, actorURI string) (int64, error) {
+	res, err := s.verifier().Verify(r.Context(), r, body)
+	if err != nil {
+		if errors.Is(err, httpsig.ErrKeyNotFound) && d.typ() == "Delete" && d.ref("object") == actorURI {
+			// An actor deleting itself is gone before its Delete arrives: nothing to verify
+			// against and nothing of it here to remove, as far as we can know.
+			return 0, &httpx.Error{Code: http.StatusAccepted, Msg: "Accepted", Err: err}
+		}
+		return 0, &httpx.Error{Code: http.StatusUnauthorized, Msg: signatureMessage(err), Err: err}
+	}
+	if res.Owner != actorURI {
+		return 0, unauthorized("Signed by %s, not by the activity's actor", res.Owner)
+	}
+	if err := checkEmbeddedOrigin(d, actorURI); err != nil {
+		return 0, &httpx.Error{Code: http.StatusUnauthorized, Msg: "Embedded object is not on the actor's host", Err: err}
+	}
+	acct, err := s.Store.AccountByURI(r.Context(), actorURI)
+	if err != nil {
+		return 0, fmt.Errorf("federation: signer %s: %w", actorURI, err)
+	}
+	if acct.SuspendedAt != nil {
+		return 0, unauthorized("Account is suspended")
+	}
+	return acct.ID, nil
+}
+
+func signatureMessage(err error) string {
+	switch {
+	case errors.Is(err, httpsig.ErrNoSignature):
+		return "Request not signed"
+	case errors.Is(err, httpsig.ErrExpired), errors.Is(err, httpsig.ErrFuture):
+		return "Signed request date outside acceptable time window"
+	case errors.Is(err, httpsig.ErrKeyNotFound):
+		return "Could not find the signing key"
+	}
+	return "Verification failed"
+}
+
+// checkEmbeddedOrigin refuses an embedded object (a Note in a Create, an actor in an
+// Update) whose id is on another host than its actor: Mastodon trusts an object's id
+// only from its own host. An Announce embeds someone else's status, and an Accept or
+// Undo embeds our own Follow, so those are looked at by id in processing instead.
+func checkEmbeddedOrigin(d doc, actorURI string) error {
+	switch d.typ() {
+	case "Create", "Update", "Delete":
+	default:
+		return nil
+	}
+	obj := d.obj("object")
+	if obj == nil {
+		if d.typ() != "Delete" && !sameHost(d.ref("object"), actorURI) {
+			return fmt.Errorf("%w: %s of %s by %s", ErrOriginMismatch, d.typ(), d.ref("object"), actorURI)
+		}
+		return nil
+	}
+	if !sameHost(obj.id(), actorURI) {
+		return fmt.Errorf("%w: object %s by %s", ErrOriginMismatch, obj.id(), actorURI)
+	}
+	if owner := obj.ref("attributedTo"); owner != "" && owner != actorURI && obj.ref("actor") == "" {
+		return fmt.Errorf("%w: object %s attributed to %s, sent by %s", ErrOriginMismatch, obj.id(), owner, actorURI)
+	}
+	return nil
+}
+
+// enqueueIngress remembers the activity id and queues the work in one transaction, so
+// a repeated delivery is dropped and an accepted one is never lost.
+func (s *Service) enqueueIngress(ctx context.Context, activityID string, accountID int64, body []byte) error {
+	return s.Store.Tx(ctx, func(q store.Q) error {
+		if activityID != "" {
+			fresh, err := q.RememberActivity(ctx, activityID, s.now())
+			if err != nil || !fresh {
+				return err
+			}
+		}
+		if s.Jobs == nil {
+			return errors.New("federation: no job queue to take inbound work")
+		}
+		return s.Jobs.Enqueue(ctx, q, IngressArgs{ActorID: accountID, Body: string(body)}, nil)
+	})
+}

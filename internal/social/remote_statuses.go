@@ -1,0 +1,258 @@
+package social
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tuskhq/tusk/internal/model"
+	"github.com/tuskhq/tusk/internal/store"
+	"github.com/tuskhq/tusk/internal/text"
+)
+
+// ErrForeignObject refuses an activity about an object that belongs to another author
+// (a Create reusing someone else's status id, an Update or Delete of another's status).
+var ErrForeignObject = errors.New("social: object belongs to another account")
+
+// RemoteStatus is a status as another server published it. Federation has validated
+// its addresses, sanitized its HTML and resolved its mentions before calling here.
+type RemoteStatus struct {
+	URI, URL    string
+	Author      *model.Account
+	Content     string // sanitized HTML
+	SpoilerText string
+	Sensitive   bool
+	Visibility  model.Visibility
+	Language    string
+	InReplyTo   *model.Status    // the known parent, nil for none or unknown
+	Mentions    []*model.Account // accounts named in its Mention tags that we know
+	Tags        []string         // hashtag names, without '#'
+	Media       []RemoteMedia
+	Poll        *RemotePoll
+	Published   time.Time
+	Edited      *time.Time
+}
+
+// RemoteMedia is an attachment left on its server: we keep its address, not its bytes.
+type RemoteMedia struct {
+	URL, Type, ContentType, Description, Blurhash string
+	Width, Height                                 int
+	Focus                                         *model.MediaFocus
+}
+
+// RemotePoll is the poll of a remote Question.
+type RemotePoll struct {
+	Options   []string
+	Multiple  bool
+	ExpiresAt *time.Time
+}
+
+// ReceiveStatus stores a remote status with its mentions, tags, media and poll, then
+// notifies and streams it as a local post would be. A status already known from the
+// same author is returned as it is; one known from another author is ErrForeignObject.
+func (s *Service) ReceiveStatus(ctx context.Context, p RemoteStatus) (*model.Status, error) {
+	var st *model.Status
+	err := s.Store.Tx(ctx, func(q store.Q) error {
+		var err error
+		st, err = s.insertRemoteStatus(ctx, q, p)
+		return err
+	})
+	if errors.Is(err, store.ErrConflict) { // a concurrent delivery of the same status won
+		return s.existingRemote(ctx, s.Store.Q, p)
+	}
+	return st, err
+}
+
+func (s *Service) existingRemote(ctx context.Context, q store.Q, p RemoteStatus) (*model.Status, error) {
+	prior, err := q.StatusByURI(ctx, p.URI)
+	if err != nil {
+		return nil, err
+	}
+	if prior.AccountID != p.Author.ID {
+		return nil, fmt.Errorf("%w: status %s", ErrForeignObject, p.URI)
+	}
+	return prior, nil
+}
+
+func (s *Service) insertRemoteStatus(ctx context.Context, q store.Q, p RemoteStatus) (*model.Status, error) {
+	if prior, err := s.existingRemote(ctx, q, p); err == nil || !errors.Is(err, store.ErrNotFound) {
+		return prior, err
+	}
+	st := &model.Status{URI: p.URI, URL: p.URL, AccountID: p.Author.ID, Content: p.Content,
+		SpoilerText: p.SpoilerText, Sensitive: p.Sensitive || p.SpoilerText != "", Visibility: p.Visibility,
+		CreatedAt: clampPublished(p.Published, s.now())}
+	if p.Language != "" {
+		st.Language = &p.Language
+	}
+	if p.InReplyTo != nil {
+		st.InReplyToID, st.InReplyToAccountID = &p.InReplyTo.ID, &p.InReplyTo.AccountID
+	}
+	err := q.InsertStatus(ctx, store.NewStatus{Status: st, MentionIDs: accountIDs(p.Mentions), Tags: p.Tags,
+		SearchText: p.SpoilerText + "\n" + text.PlainText(p.Content)})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.attachRemoteExtras(ctx, q, st, p); err != nil {
+		return nil, err
+	}
+	return st, s.announceNewStatus(ctx, q, st, p.Mentions)
+}
+
+func (s *Service) attachRemoteExtras(ctx context.Context, q store.Q, st *model.Status, p RemoteStatus) error {
+	if p.Poll != nil {
+		poll := &model.Poll{StatusID: st.ID, AccountID: st.AccountID, Options: p.Poll.Options,
+			Multiple: p.Poll.Multiple, ExpiresAt: p.Poll.ExpiresAt}
+		if err := q.InsertPoll(ctx, poll); err != nil {
+			return err
+		}
+	}
+	return s.insertRemoteMedia(ctx, q, st, p.Media)
+}
+
+func (s *Service) insertRemoteMedia(ctx context.Context, q store.Q, st *model.Status, media []RemoteMedia) error {
+	ids := make([]int64, 0, len(media))
+	for _, m := range media {
+		row := &model.MediaAttachment{ID: q.NewID(), AccountID: st.AccountID, Type: m.Type,
+			ContentType: m.ContentType, RemoteURL: m.URL, Description: m.Description, Blurhash: m.Blurhash,
+			State: model.MediaReady}
+		if m.Width > 0 && m.Height > 0 {
+			row.Meta.Original = &model.MediaSize{Width: m.Width, Height: m.Height}
+		}
+		row.Meta.Focus = m.Focus
+		if err := q.InsertMedia(ctx, row); err != nil {
+			return err
+		}
+		ids = append(ids, row.ID)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return q.AttachMedia(ctx, st.ID, ids) // in order: the position is the index
+}
+
+// announceNewStatus runs what follows a new status wherever it came from: notifications,
+// the direct-message conversation, the link card and the live streams.
+func (s *Service) announceNewStatus(ctx context.Context, q store.Q, st *model.Status, mentions []*model.Account) error {
+	if err := s.notifyPost(ctx, q, st, mentions); err != nil {
+		return err
+	}
+	if err := s.fileDirectMessage(ctx, q, st, mentions); err != nil {
+		return err
+	}
+	return s.streamStatus(ctx, q, st, EventUpdate)
+}
+
+// clampPublished keeps a remote status's time from the future, where it would sort
+// above everything posted until then.
+func clampPublished(published, now time.Time) time.Time {
+	if published.IsZero() || published.After(now) {
+		return now.UTC()
+	}
+	return published.UTC()
+}
+
+// ReceiveEdit applies an Update of a remote status by its author, keeping the history.
+func (s *Service) ReceiveEdit(ctx context.Context, p RemoteStatus) (*model.Status, error) {
+	var st *model.Status
+	err := s.Store.Tx(ctx, func(q store.Q) error {
+		var err error
+		if st, err = q.StatusByURI(ctx, p.URI); err != nil {
+			return err
+		}
+		if st.AccountID != p.Author.ID || st.ReblogOfID != nil {
+			return fmt.Errorf("%w: status %s", ErrForeignObject, p.URI)
+		}
+		return s.applyRemoteEdit(ctx, q, st, p)
+	})
+	return st, err
+}
+
+func (s *Service) applyRemoteEdit(ctx context.Context, q store.Q, st *model.Status, p RemoteStatus) error {
+	polls, err := q.PollsByStatusIDs(ctx, []int64{st.ID})
+	if err != nil {
+		return err
+	}
+	if err := s.keepOriginal(ctx, q, st, polls[st.ID]); err != nil {
+		return err
+	}
+	edited := s.now().UTC()
+	if p.Edited != nil && p.Edited.Before(edited) {
+		edited = p.Edited.UTC()
+	}
+	st.Content, st.SpoilerText, st.EditedAt = p.Content, p.SpoilerText, &edited
+	st.Sensitive = p.Sensitive || p.SpoilerText != ""
+	if p.Language != "" {
+		st.Language = &p.Language
+	}
+	added, err := s.newMentions(ctx, q, st.ID, p.Mentions)
+	if err != nil {
+		return err
+	}
+	err = q.UpdateStatusText(ctx, store.StatusEdit{Status: st, NewMentionIDs: accountIDs(added), Tags: p.Tags,
+		SearchText: p.SpoilerText + "\n" + text.PlainText(p.Content)})
+	if err != nil {
+		return err
+	}
+	version := &model.StatusEdit{StatusID: st.ID, AccountID: st.AccountID, Content: st.Content,
+		SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: edited}
+	if p.Poll != nil {
+		version.PollOptions = p.Poll.Options
+	}
+	if err := q.InsertStatusEdit(ctx, version); err != nil {
+		return err
+	}
+	if err := s.streamStatus(ctx, q, st, EventStatusUpdate); err != nil {
+		return err
+	}
+	return s.notifyEdit(ctx, q, st, added)
+}
+
+func (s *Service) newMentions(ctx context.Context, q store.Q, statusID int64, mentions []*model.Account) ([]*model.Account, error) {
+	known, err := q.MentionedIDs(ctx, []int64{statusID})
+	if err != nil {
+		return nil, err
+	}
+	var added []*model.Account
+	for _, a := range mentions {
+		if !containsID(known[statusID], a.ID) {
+			added = append(added, a)
+		}
+	}
+	return added, nil
+}
+
+// ReceiveDeleteStatus removes a remote status at its author's request, with its boosts.
+// A status that is unknown is not an error: deletes often arrive for posts never seen.
+func (s *Service) ReceiveDeleteStatus(ctx context.Context, author *model.Account, uri string) error {
+	return s.Store.Tx(ctx, func(q store.Q) error {
+		st, err := q.StatusByURI(ctx, uri)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if st.AccountID != author.ID {
+			return fmt.Errorf("%w: status %s", ErrForeignObject, uri)
+		}
+		return s.removeStatus(ctx, q, st)
+	})
+}
+
+// removeStatus deletes a status and its boosts, telling the live streams.
+func (s *Service) removeStatus(ctx context.Context, q store.Q, st *model.Status) error {
+	boosts, err := q.ReblogsOf(ctx, st.ID)
+	if err != nil {
+		return err
+	}
+	for _, b := range append(boosts, st) {
+		if err := s.streamStatus(ctx, q, b, EventDelete); err != nil {
+			return err
+		}
+		if err := q.DeleteStatus(ctx, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
