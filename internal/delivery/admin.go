@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tuskhq/tusk/internal/store"
@@ -89,12 +90,24 @@ func (s *Service) ResumeDelivery(ctx context.Context, name string) error {
 	return s.act(ctx, name, func(q store.Q, host string) error { return q.SetDeliverySuspended(ctx, host, false) })
 }
 
-// MarkAlive records that host was seen working (a validly signed request came from it):
-// its unavailable mark is cleared and an open breaker may probe at once. The inbox calls
-// it; a host never delivered to is left alone.
+// MarkAlive records that a host was seen working (a validly signed request came from
+// it): its unavailable mark is cleared and an open breaker may probe at once. name is a
+// host (example.com, example.com:8443) or a URL on it (the signer's actor id). The inbox
+// calls it for every verified request, so it only reads unless there is something to
+// clear; a host never delivered to is left alone.
 func (s *Service) MarkAlive(ctx context.Context, name string) error {
-	host, err := NormalizeHost("", name)
+	var host string
+	var err error
+	if strings.Contains(name, "://") {
+		host, err = HostOf(name)
+	} else {
+		host, err = NormalizeHost("", name)
+	}
 	if err != nil {
+		return err
+	}
+	down, err := s.Store.DeliveryHostDown(ctx, host)
+	if err != nil || !down {
 		return err
 	}
 	return s.Store.Writer().MarkDeliveryHostAlive(ctx, host, time.Now())

@@ -46,8 +46,8 @@ func TestUnavailableUntilSeenAlive(t *testing.T) {
 			t.Skipf("cannot listen on %s again: %v", addr, err)
 		}
 		in := serveInbox(t, ln2, signingKey(t))
-		for range 2 { // idempotent
-			if err := svc.MarkAlive(ctx, addr); err != nil {
+		for _, name := range []string{addr, "http://" + addr + "/users/someone"} { // idempotent; host or actor URL
+			if err := svc.MarkAlive(ctx, name); err != nil {
 				t.Fatal(err)
 			}
 		}

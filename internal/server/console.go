@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/tuskhq/tusk/internal/console"
-	"github.com/tuskhq/tusk/internal/delivery"
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/metrics"
 	"github.com/tuskhq/tusk/internal/websession"
@@ -17,7 +16,7 @@ func (s *Server) wireConsole(reg *jobs.Registry) {
 	s.Metrics = metrics.New(s.Config.Admin)
 	s.Sessions = &websession.Service{Store: s.Store, Accounts: s.Accounts, Config: s.Config, Log: s.Log}
 	s.Console = &console.Service{Store: s.Store, Config: s.Config, Log: s.Log, Sessions: s.Sessions,
-		Delivery: &delivery.Service{Store: s.Store, Log: s.Log}}
+		Delivery: s.Delivery}
 	reg.Observe(s.Metrics)
 	s.Console.RegisterJobs(reg)
 	s.Sessions.RegisterJobs(reg)

@@ -244,6 +244,14 @@ func (q Q) MarkDeliveryHostAlive(ctx context.Context, host string, now time.Time
 	return wrap(err, "mark %s alive", host)
 }
 
+// DeliveryHostDown reports whether a host is marked unavailable or its breaker is open.
+func (q Q) DeliveryHostDown(ctx context.Context, host string) (bool, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM delivery_hosts WHERE host = $1
+		AND (unavailable = TRUE OR breaker = 'open')`, host).Scan(&n)
+	return n > 0, wrap(err, "delivery host %s", host)
+}
+
 func (q Q) updateDeliveryHost(ctx context.Context, host, set string) error {
 	res, err := q.db.ExecContext(ctx, `UPDATE delivery_hosts SET `+set+` WHERE host = $1`, host)
 	if err != nil {
