@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/tuskhq/tusk/internal/config"
@@ -35,7 +36,7 @@ func benchFediverse(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.SetOutput(stderr)
 	o := fedsim.Options{Mix: fedsim.Mix{}, Timing: fedsim.DefaultTiming, Progress: stderr}
 	var dead, hole, slow, flaky, gone float64
-	var csvPath string
+	var csvPath, cpuProfile string
 	var keep, noBaseline bool
 	fs.IntVar(&o.Hosts, "hosts", 1000, "fake remote servers")
 	fs.Float64Var(&dead, "dead", 0.1, "share of dead hosts (connection refused)")
@@ -52,6 +53,7 @@ func benchFediverse(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.BoolVar(&noBaseline, "no-baseline", false, "skip the run with every host healthy")
 	fs.StringVar(&csvPath, "csv", "", "also write the figures and the queue depth over time to this CSV file")
 	fs.BoolVar(&keep, "keep", false, "keep the database (schema or folder) afterwards")
+	fs.StringVar(&cpuProfile, "cpu-profile", "", "write a CPU profile of the whole run to this file")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "%s\nFlags and settings (flag, or the environment variable in brackets):\n", benchFediverseUsage)
 		fs.PrintDefaults()
@@ -62,6 +64,17 @@ func benchFediverse(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	o.Mix = fedsim.Mix{fedsim.Dead: dead, fedsim.BlackHole: hole, fedsim.Slow: slow, fedsim.Flaky: flaky, fedsim.Gone: gone}
 	o.Baseline = !noBaseline
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	return runBenchFediverse(ctx, cfg, o, csvPath, keep, stdout, stderr, getenv)
 }
 

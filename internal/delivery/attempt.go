@@ -43,35 +43,68 @@ func classify(ctx context.Context, err error) outcome {
 	return failed
 }
 
-// claim takes host's next due delivery; an open breaker whose cool-off has ended lets
-// exactly one process through as its half-open probe.
-func (s *Service) claim(ctx context.Context, h *store.DeliveryHost) (*store.QueuedDelivery, error) {
-	if h == nil {
-		return nil, store.ErrNotFound
-	}
+// claimTurns takes one due delivery for each of hosts in one transaction, and names
+// the hosts that had none. An open breaker whose cool-off has ended lets exactly one
+// process through as its half-open probe.
+func (s *Service) claimTurns(ctx context.Context, hosts []string, known map[string]*store.DeliveryHost) (claimed []claim, empty []string, err error) {
 	now := time.Now()
-	var job *store.QueuedDelivery
-	err := s.Store.Tx(ctx, func(q store.Q) error {
-		if h.Breaker != store.BreakerClosed {
-			won, err := q.StartDeliveryProbe(ctx, h.Host, now, now.Add(s.Policy.Lease))
+	lease := now.Add(s.Policy.Lease)
+	err = s.Store.Tx(ctx, func(q store.Q) error {
+		claimed, empty = claimed[:0], empty[:0]
+		if err := q.LazyCommit(ctx); err != nil {
+			return err
+		}
+		for _, host := range hosts {
+			job, err := s.claimOne(ctx, q, known[host], host, now, lease)
+			if errors.Is(err, store.ErrNotFound) {
+				empty = append(empty, host)
+				continue
+			}
 			if err != nil {
 				return err
 			}
-			if !won {
-				return fmt.Errorf("delivery: probe of %s taken: %w", h.Host, store.ErrNotFound)
-			}
+			claimed = append(claimed, claim{job: job, probe: known[host].Breaker != store.BreakerClosed})
 		}
-		var err error
-		job, err = q.ClaimDelivery(ctx, h.Host, now, now.Add(s.Policy.Lease))
-		return err
+		return nil
 	})
-	return job, err
+	return claimed, empty, err
 }
 
-// attempt sends one delivery and records what happened to it and to its host.
-func (s *Service) attempt(ctx context.Context, job *store.QueuedDelivery) finished {
+func (s *Service) claimOne(ctx context.Context, q store.Q, h *store.DeliveryHost, host string, now, lease time.Time) (*store.QueuedDelivery, error) {
+	if h == nil {
+		return nil, store.ErrNotFound
+	}
+	if h.Breaker != store.BreakerClosed {
+		won, err := q.StartDeliveryProbe(ctx, host, now, lease)
+		if err != nil {
+			return nil, err
+		}
+		if !won {
+			return nil, fmt.Errorf("delivery: probe of %s taken: %w", host, store.ErrNotFound)
+		}
+	}
+	return q.ClaimDelivery(ctx, host, now, lease)
+}
+
+// claim is a delivery taken for one attempt; a probe tests a host whose breaker was open.
+type claim struct {
+	job   *store.QueuedDelivery
+	probe bool
+}
+
+// attempt sends one delivery and records what happened to it and to its host. A probe
+// gets ProbeTimeout: a host that just failed must answer promptly to be trusted again,
+// and a black hole's probe then costs a worker seconds, not the whole time-out.
+func (s *Service) attempt(ctx context.Context, c claim) finished {
+	job := c.job
+	sendCtx := ctx
+	if c.probe {
+		var cancel context.CancelFunc
+		sendCtx, cancel = context.WithTimeout(ctx, s.Policy.ProbeTimeout)
+		defer cancel()
+	}
 	start := time.Now()
-	err := s.Send(ctx, job.Inbox, job.Body, job.SignerAccountID)
+	err := s.Send(sendCtx, job.Inbox, job.Body, job.SignerAccountID)
 	took := time.Since(start)
 	o := classify(ctx, err)
 	state, recErr := s.record(context.WithoutCancel(ctx), job, o, took, err)
@@ -94,6 +127,9 @@ func (s *Service) record(ctx context.Context, job *store.QueuedDelivery, o outco
 	}
 	var state *store.DeliveryHost
 	err := s.Store.Tx(ctx, func(q store.Q) error {
+		if err := q.LazyCommit(ctx); err != nil {
+			return err
+		}
 		h, err := q.DeliveryHostForUpdate(ctx, job.Host)
 		if err != nil {
 			return err

@@ -38,6 +38,9 @@ type Policy struct {
 	Poll time.Duration
 	// SlowLatency: a host whose median attempt takes longer gets one attempt at a time.
 	SlowLatency time.Duration
+	// ProbeTimeout bounds the one attempt an open breaker lets through after its cool-off
+	// (the outbound client's own time-out still applies when shorter).
+	ProbeTimeout time.Duration
 }
 
 // Defaults fills the zero fields of p.
@@ -59,7 +62,7 @@ func (p Policy) Defaults() Policy {
 	if p.UnavailableCoolOffs <= 0 {
 		p.UnavailableCoolOffs = 8
 	}
-	set(&p.CoolOff, 30*time.Second)
+	set(&p.CoolOff, time.Minute)
 	set(&p.MaxCoolOff, time.Hour)
 	set(&p.RetryBase, 30*time.Second)
 	set(&p.MaxRetryDelay, 6*time.Hour)
@@ -68,6 +71,7 @@ func (p Policy) Defaults() Policy {
 	set(&p.Lease, 2*time.Minute)
 	set(&p.Poll, 100*time.Millisecond)
 	set(&p.SlowLatency, time.Second)
+	set(&p.ProbeTimeout, 10*time.Second)
 	return p
 }
 

@@ -169,7 +169,7 @@ func enqueue(t *testing.T, st *store.Store, from, to int, inboxes ...string) del
 // what happens, not how fast.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting until %s", what)

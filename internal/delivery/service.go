@@ -96,8 +96,8 @@ func (d *dispatcher) run(ctx context.Context) error {
 			d.wait(ctx, 0)
 			continue
 		}
-		host := d.pick()
-		if host == "" {
+		hosts := d.pickTurns(d.slots)
+		if len(hosts) == 0 {
 			if time.Since(d.polled) >= d.s.Policy.Poll || len(d.ready) == 0 && len(d.inflight) == 0 {
 				if d.refresh(ctx) {
 					continue
@@ -106,34 +106,44 @@ func (d *dispatcher) run(ctx context.Context) error {
 			d.wait(ctx, d.s.Policy.Poll)
 			continue
 		}
-		job, err := d.s.claim(ctx, d.hosts[host])
+		claimed, empty, err := d.s.claimTurns(ctx, hosts, d.hosts)
 		if err != nil {
-			if !errors.Is(err, store.ErrNotFound) && ctx.Err() == nil {
-				d.s.log().Error("delivery: claim", "host", host, "err", err)
+			if ctx.Err() == nil {
+				d.s.log().Error("delivery: claim", "err", err)
+				d.wait(ctx, d.s.Policy.Poll)
 			}
-			d.drop(host)
 			continue
 		}
-		d.slots--
-		d.inflight[host]++
-		wg.Go(func() { d.done <- d.s.attempt(ctx, job) })
+		for _, host := range empty {
+			d.drop(host)
+		}
+		for _, c := range claimed {
+			d.slots--
+			d.inflight[c.job.Host]++
+			wg.Go(func() { d.done <- d.s.attempt(ctx, c) })
+		}
 	}
 	return nil
 }
 
-// pick returns the next host in turn with room for another attempt, or "".
-func (d *dispatcher) pick() string {
+// pickTurns returns up to n hosts, in turn from where the last pass stopped, that have
+// room for another attempt: one turn each, so every host with work moves at the same pace.
+func (d *dispatcher) pickTurns(n int) []string {
+	var out []string
 	for range len(d.ready) {
+		if len(out) == n {
+			break
+		}
 		if d.next >= len(d.ready) {
 			d.next = 0
 		}
 		host := d.ready[d.next]
 		d.next++
 		if d.inflight[host] < d.caps[host] {
-			return host
+			out = append(out, host)
 		}
 	}
-	return ""
+	return out
 }
 
 // drop removes a host with nothing due from the turn order.

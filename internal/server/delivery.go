@@ -5,8 +5,10 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/tuskhq/tusk/internal/delivery"
+	"github.com/tuskhq/tusk/internal/outbound"
 )
 
 // deliveryRun is the delivery service's run in this process, when it works push.
@@ -19,7 +21,11 @@ type deliveryRun struct {
 // the inbox telling it which hosts were just seen alive.
 func (s *Server) wireDelivery() {
 	sender := &delivery.HTTPSender{Client: s.outboundClient(), Keys: s.deliveryKey}
-	s.Delivery = &delivery.Service{Store: s.Store, Send: sender.Send, Log: s.Log.With("component", "delivery")}
+	// A claimed delivery stays with its worker a minute past the longest attempt, so no
+	// other process takes it while the attempt may still be running.
+	lease := max(s.Config.Network.OutboundTimeout, outbound.TotalTimeout) + time.Minute
+	s.Delivery = &delivery.Service{Store: s.Store, Send: sender.Send, Log: s.Log.With("component", "delivery"),
+		Policy: delivery.Policy{Lease: lease}}
 	s.Federation.MarkAlive = s.Delivery.MarkAlive
 }
 

@@ -58,6 +58,19 @@ func (q Q) ClaimDelivery(ctx context.Context, host string, now, leaseUntil time.
 	return &d, nil
 }
 
+// LazyCommit lets q's transaction commit without waiting for its WAL flush on
+// PostgreSQL (SQLite's WAL with synchronous=NORMAL already does not wait). For delivery
+// bookkeeping only: a crash may forget the last few claims and outcomes, which costs a
+// repeated delivery (inboxes take an activity id once), never a lost one, because the
+// enqueue itself commits durably.
+func (q Q) LazyCommit(ctx context.Context) error {
+	if q.engine != Postgres || q.SQLTx() == nil {
+		return nil
+	}
+	_, err := q.db.ExecContext(ctx, `SET LOCAL synchronous_commit = off`)
+	return wrap(err, "lazy commit")
+}
+
 // DeleteDelivery removes a delivery that succeeded or was given up.
 func (q Q) DeleteDelivery(ctx context.Context, id int64) error {
 	_, err := q.db.ExecContext(ctx, `DELETE FROM deliveries WHERE id = $1`, id)
