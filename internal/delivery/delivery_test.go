@@ -122,6 +122,40 @@ func TestFairness(t *testing.T) {
 	})
 }
 
+// TestLateHostJoinsTheTurns: a host whose deliveries arrive while a large backlog keeps
+// every worker busy gets its turns at once, not after the backlog.
+func TestLateHostJoinsTheTurns(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		t.Parallel()
+		var busy []*inbox
+		for i := range 8 {
+			in := newInbox(t, signingKey(t))
+			in.set(0, 5*time.Millisecond)
+			enqueue(t, st, i*100, i*100+40, in.URL())
+			busy = append(busy, in)
+		}
+		served := func() int {
+			n := 0
+			for _, in := range busy {
+				n += in.count()
+			}
+			return n
+		}
+		p := fastPolicy()
+		p.Workers = 4 // fewer than the busy hosts: a worker is always wanted
+		svc := &delivery.Service{Store: st, Send: sender(t, 5*time.Second), Policy: p}
+		run(t, svc)
+		eventually(t, "the backlog is being served", func() bool { return served() > 0 })
+		late := newInbox(t, signingKey(t))
+		enqueue(t, st, 1000, 1005, late.URL())
+		eventually(t, "the late host has its 5", func() bool { return late.count() == 5 })
+		if n := served(); n > 250 {
+			t.Errorf("the busy hosts got %d of 320 before the late one got its 5; want the late one served in turn", n)
+		}
+	})
+}
+
 // TestBadHostsFailAlone: redirect loops, gigantic answers, invalid TLS, garbage and 5xx
 // count against their own hosts only; a healthy host beside them gets everything.
 func TestBadHostsFailAlone(t *testing.T) {

@@ -71,8 +71,9 @@ type dispatcher struct {
 	inflight map[string]int                 // attempts in flight per host
 	hosts    map[string]*store.DeliveryHost // the latest known state of hosts in ready
 	caps     map[string]int                 // their attempt caps (hostCap), kept with hosts
-	ready    []string                       // hosts with due deliveries, in turn order
+	ready    []string                       // hosts with due deliveries, in turn order (by name)
 	next     int                            // index in ready of the next host's turn
+	last     string                         // the host that had the latest turn
 	done     chan finished
 	polled   time.Time
 }
@@ -96,13 +97,11 @@ func (d *dispatcher) run(ctx context.Context) error {
 			d.wait(ctx, 0)
 			continue
 		}
+		if time.Since(d.polled) >= d.s.Policy.Poll {
+			d.refresh(ctx) // hosts that got deliveries or whose cool-off ended join the turns
+		}
 		hosts := d.pickTurns(d.slots)
 		if len(hosts) == 0 {
-			if time.Since(d.polled) >= d.s.Policy.Poll || len(d.ready) == 0 && len(d.inflight) == 0 {
-				if d.refresh(ctx) {
-					continue
-				}
-			}
 			d.wait(ctx, d.s.Policy.Poll)
 			continue
 		}
@@ -141,6 +140,7 @@ func (d *dispatcher) pickTurns(n int) []string {
 		d.next++
 		if d.inflight[host] < d.caps[host] {
 			out = append(out, host)
+			d.last = host
 		}
 	}
 	return out
@@ -177,7 +177,13 @@ func (d *dispatcher) refresh(ctx context.Context) bool {
 			d.remember(h) // a host in flight keeps the state its attempts reported
 		}
 	}
-	d.next = 0
+	slices.Sort(d.ready) // byte order, whatever the database's collation
+	// Carry on after the host that had the latest turn, so a refresh does not send the
+	// turns back to the start of the alphabet.
+	d.next, _ = slices.BinarySearch(d.ready, d.last)
+	if d.next < len(d.ready) && d.ready[d.next] == d.last {
+		d.next++
+	}
 	return len(d.ready) > 0
 }
 
