@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -14,7 +17,7 @@ import (
 	"github.com/tuskhq/tusk/internal/admin"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/emoji"
-	"github.com/tuskhq/tusk/internal/jobs"
+	"github.com/tuskhq/tusk/internal/logging"
 	"github.com/tuskhq/tusk/internal/portability"
 	"github.com/tuskhq/tusk/internal/server"
 	"github.com/tuskhq/tusk/internal/store"
@@ -38,9 +41,7 @@ func loadConfig(name, summary string, args []string, stderr io.Writer, getenv fu
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
-	var level slog.Level
-	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	return logging.New(w, cfg.LogLevel, cfg.LogFormat)
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -59,17 +60,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return err
 	}
 	defer srv.StopJobs(30 * time.Second)
-	if !cfg.Jobs.Web {
-		log.Info("tusk worker is running", "queues", srv.Jobs.Worked(), "database", srv.Store.Engine(), "version", version.Version)
-		<-ctx.Done()
-		return nil
-	}
+	// Every role listens: a worker-only process still answers /health, /readyz and /metrics.
 	ln, err := net.Listen("tcp", cfg.ListenAddr())
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr(), err)
 	}
-	log.Info("tusk is running", "url", cfg.BaseURL(), "listen", ln.Addr().String(), "database", srv.Store.Engine(),
-		"data_dir", cfg.DataDir, "queues", srv.Jobs.Worked(), "version", version.Version)
+	log.Info("tusk is running", "roles", cfg.Jobs.Roles(), "url", cfg.BaseURL(), "listen", ln.Addr().String(),
+		"database", srv.Store.Engine(), "data_dir", cfg.DataDir, "queues", srv.Jobs.Worked(), "version", version.Version)
 	return srv.Serve(ctx, ln)
 }
 
@@ -83,16 +80,12 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return err
 	}
 	defer st.Close()
-	n, err := st.Migrate(ctx)
+	n, jobsN, err := server.MigrateAll(ctx, st)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: applied %d migration(s); schema version %d\n", st.Engine(), n, st.SchemaVersion())
-	n, err = jobs.Migrate(ctx, st)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: applied %d job queue migration(s)\n", st.Engine(), n)
+	fmt.Fprintf(stdout, "%s: applied %d job queue migration(s)\n", st.Engine(), jobsN)
 	return nil
 }
 
@@ -134,6 +127,10 @@ Instance commands (rules, server domain blocks, custom emoji):
   emoji import PATH [--category C] [--prefix P] [--suffix S] [--overwrite] [--unlisted]
   emoji list | emoji remove SHORTCODE
 
+Doctor (checks configuration, database, storage, SMTP, ffmpeg, open-file limit, Redis;
+exits non-zero when a check fails):
+  doctor [--json]
+
 Media commands (storage backends, remote media cache):
   migrate --to s3|local [--dry-run]
   usage
@@ -148,6 +145,10 @@ Run "tusk admin accounts COMMAND --help" for a command's flags, and
 
 func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	cfg, rest, err := loadConfig("admin [settings] accounts|queues COMMAND", strings.TrimPrefix(adminUsage, "Usage: tusk admin [settings] accounts|queues COMMAND [flags]\n\n"), args, stderr, getenv)
+	if doctorAt := slices.Index(args, "doctor"); doctorAt >= 0 && !errors.Is(err, flag.ErrHelp) && (err != nil || len(rest) > 0 && rest[0] == "doctor") {
+		// The doctor opens nothing through server.Open: it must report what would make that fail.
+		return runDoctor(ctx, cfg, err, args[doctorAt+1:], stdout, stderr)
+	}
 	if err != nil {
 		return err
 	}
@@ -184,11 +185,53 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		Portability: portability.New(srv.Social), Out: stdout}, rest[1:])
 }
 
-func printVersion(stdout io.Writer) error {
+// printVersion prints the binary's versions and, when the configured database exists
+// and answers, the schema version it is at.
+func printVersion(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	cfg, _, cfgErr := loadConfig("version [settings]", "Prints the version, the schema versions this binary carries and the database's.", args, stderr, getenv)
+	if errors.Is(cfgErr, flag.ErrHelp) {
+		return cfgErr
+	}
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "tusk\t%s\n", version.Version)
 	fmt.Fprintf(w, "Mastodon API\t%s\n", version.MastodonCompat)
 	fmt.Fprintf(w, "schema (sqlite)\t%d\n", store.BundledSchemaVersion(store.SQLite))
 	fmt.Fprintf(w, "schema (postgres)\t%d\n", store.BundledSchemaVersion(store.Postgres))
+	if cfgErr != nil {
+		fmt.Fprintf(w, "database\tnot read: %v\n", cfgErr)
+	} else {
+		fmt.Fprintf(w, "database\t%s\n", databaseVersion(ctx, cfg))
+	}
 	return w.Flush()
+}
+
+// databaseVersion describes the configured database's schema version, without creating
+// a database that does not exist yet.
+func databaseVersion(ctx context.Context, cfg config.Config) string {
+	if cfg.DatabaseURL == "" {
+		if _, err := os.Stat(cfg.SQLitePath()); err != nil {
+			return "none yet at " + cfg.SQLitePath()
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	st, err := server.OpenStore(ctx, cfg)
+	if err != nil {
+		return "unreachable: " + err.Error()
+	}
+	defer st.Close()
+	v, err := st.AppliedVersion(ctx)
+	if err != nil {
+		return "unreadable: " + err.Error()
+	}
+	note := "up to date"
+	switch {
+	case v == 0:
+		note = "empty: tusk serve or tusk migrate creates the tables"
+	case v < st.SchemaVersion():
+		note = fmt.Sprintf("%d migration(s) behind: tusk serve or tusk migrate applies them", st.SchemaVersion()-v)
+	case v > st.SchemaVersion():
+		note = "NEWER than this binary: run the newer release (docs/upgrading.md)"
+	}
+	return fmt.Sprintf("%s schema %d (%s)", st.Engine(), v, note)
 }

@@ -19,7 +19,7 @@ Usage:
   tusk migrate [flags]                 apply database migrations and exit
   tusk admin   [flags] accounts|queues ...  operator commands (see: tusk admin --help)
   tusk bench   timelines|jobs|streaming [flags]  measure a fresh instance (see: tusk bench --help)
-  tusk version                         print the version and database schema version
+  tusk version  [flags]                print the version, and the schema versions of the binary and database
 
 Every flag can also be set by the environment variable named in its help;
 run "tusk serve --help" for the full list.
@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "bench":
 		return bench(ctx, rest, stdout, stderr, getenv)
 	case "version", "--version":
-		return printVersion(stdout)
+		return printVersion(ctx, rest, stdout, stderr, getenv)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -36,6 +36,7 @@ type Config struct {
 	SiteTitle          string
 	ContactEmail       string
 	LogLevel           string
+	LogFormat          string // text or json
 
 	Jobs  JobsConfig  // background queues: settings_jobs.go
 	Mail  MailConfig  // outgoing mail: settings_mail.go

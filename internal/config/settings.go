@@ -101,6 +101,13 @@ var coreSettings = []setting{
 		}
 		return fmt.Errorf("%q is not one of debug, info, warn, error", v)
 	}},
+	{"LOG_FORMAT", "log-format", "text", "log lines as text (key=value) or json (one object a line)", func(c *Config, v string) error {
+		c.LogFormat = v
+		if v == "text" || v == "json" {
+			return nil
+		}
+		return fmt.Errorf("%q is not text or json", v)
+	}},
 }
 
 func nop(*Config, string) error { return nil }

@@ -16,8 +16,9 @@ var JobQueues = []string{"default", "push", "ingress", "pull", "mailers", "sched
 type JobsConfig struct {
 	// Concurrency is how many jobs of each queue one process works at once.
 	Concurrency map[string]int
-	// Web and Worker are the process's roles: Web serves HTTP, Worker works queues.
-	Web, Worker bool
+	// The process's roles (TUSK_ROLE): Web serves the client API, OAuth, pages and
+	// media; Streaming serves the streaming API; Worker works queues.
+	Web, Streaming, Worker bool
 	// WorkerQueues limits the queues a worker works; empty means all of them.
 	WorkerQueues []string
 	// PollInterval is how often a worker looks for jobs inserted by other processes.
@@ -63,8 +64,8 @@ func DefaultQueueConcurrency(cpus int) map[string]int {
 
 // jobsSettings are the variables for background job queues.
 var jobsSettings = []setting{
-	{"TUSK_ROLE", "role", "all", "what this process does: all, web, worker, or a comma list (web,worker)", func(c *Config, v string) (err error) {
-		c.Jobs.Web, c.Jobs.Worker, err = parseRoles(v)
+	{"TUSK_ROLE", "role", "all", "what this process does: all, web, streaming, worker, or a comma list (web,streaming)", func(c *Config, v string) (err error) {
+		c.Jobs.Web, c.Jobs.Streaming, c.Jobs.Worker, err = parseRoles(v)
 		return err
 	}},
 	{"TUSK_QUEUES", "queues-concurrency", "", "jobs worked at once per queue, e.g. default=20,push=20,pull=5; unset queues are derived from the CPU count (push 10 per core, default and ingress 5, pull 2, mailers 1 and at least 2, scheduler 2)", func(c *Config, v string) (err error) {
@@ -115,20 +116,36 @@ func deriveJobs(c *Config) error {
 	return nil
 }
 
-func parseRoles(v string) (web, worker bool, err error) {
+func parseRoles(v string) (web, streaming, worker bool, err error) {
 	for _, r := range strings.Split(v, ",") {
 		switch strings.TrimSpace(r) {
 		case "all":
-			web, worker = true, true
+			web, streaming, worker = true, true, true
 		case "web":
 			web = true
+		case "streaming":
+			streaming = true
 		case "worker":
 			worker = true
 		default:
-			return false, false, fmt.Errorf("%q is not a role (want all, web, worker, or a comma list of them)", r)
+			return false, false, false, fmt.Errorf("%q is not a role (want all, web, streaming, worker, or a comma list of them)", r)
 		}
 	}
-	return web, worker, nil
+	return web, streaming, worker, nil
+}
+
+// Roles names the roles a process has, for its log line.
+func (j JobsConfig) Roles() []string {
+	var out []string
+	for _, r := range []struct {
+		on   bool
+		name string
+	}{{j.Web, "web"}, {j.Streaming, "streaming"}, {j.Worker, "worker"}} {
+		if r.on {
+			out = append(out, r.name)
+		}
+	}
+	return out
 }
 
 func parseConcurrency(v string, cpus int) (map[string]int, error) {

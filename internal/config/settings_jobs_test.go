@@ -26,13 +26,18 @@ func TestJobSettings(t *testing.T) {
 
 func TestJobRoles(t *testing.T) {
 	for _, tc := range []struct {
-		role        string
-		web, worker bool
-	}{{"all", true, true}, {"web", true, false}, {"worker", false, true}, {"worker,web", true, true}} {
+		role                   string
+		web, streaming, worker bool
+	}{{"all", true, true, true}, {"web", true, false, false}, {"worker", false, false, true},
+		{"streaming", false, true, false}, {"worker,web", true, false, true}, {"web, streaming", true, true, false}} {
 		c, err := load(t, nil, map[string]string{"TUSK_ROLE": tc.role})
-		if err != nil || c.Jobs.Web != tc.web || c.Jobs.Worker != tc.worker {
-			t.Errorf("TUSK_ROLE=%s: web %t, worker %t, %v; want %t, %t", tc.role, c.Jobs.Web, c.Jobs.Worker, err, tc.web, tc.worker)
+		if err != nil || c.Jobs.Web != tc.web || c.Jobs.Streaming != tc.streaming || c.Jobs.Worker != tc.worker {
+			t.Errorf("TUSK_ROLE=%s: web %t, streaming %t, worker %t, %v; want %t, %t, %t", tc.role,
+				c.Jobs.Web, c.Jobs.Streaming, c.Jobs.Worker, err, tc.web, tc.streaming, tc.worker)
 		}
+	}
+	if _, err := load(t, nil, map[string]string{"TUSK_ROLE": "web,sidekiq"}); err == nil || !strings.Contains(err.Error(), "sidekiq") {
+		t.Errorf("TUSK_ROLE=web,sidekiq: err = %v; want one naming the unknown role", err)
 	}
 	if c, _ := load(t, nil, map[string]string{"TUSK_ROLE": "web"}); c.Jobs.WorkedQueues() != nil {
 		t.Errorf("a web-only process works %v; want none", c.Jobs.WorkedQueues())

@@ -57,6 +57,7 @@ func (s *Service) now() time.Time {
 func (s *Service) Routes(mux *http.ServeMux) {
 	_ = mux // each area adds its registration here
 	s.inboxRoutes(mux)
+	s.documentRoutes(mux)
 }
 
 // RegisterJobs adds the workers of federation's queued work (ingress, pull, push).

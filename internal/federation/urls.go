@@ -47,7 +47,9 @@ func (u URLs) Status(username string, id int64) string {
 }
 
 // StatusActivity is the id of the Create (or, for a boost, the Announce) of a status.
-func (u URLs) StatusActivity(username string, id int64) string { return u.Status(username, id) + "/activity" }
+func (u URLs) StatusActivity(username string, id int64) string {
+	return u.Status(username, id) + "/activity"
+}
 
 // Replies is a local status's replies collection.
 func (u URLs) Replies(username string, id int64) string { return u.Status(username, id) + "/replies" }
@@ -75,3 +77,9 @@ func (u URLs) Activity(username, kind string, id int64) string {
 
 // Undo is the id of the Undo of an activity.
 func (u URLs) Undo(activityID string) string { return activityID + "/undo" }
+
+// Emoji is the id of a local custom emoji, as Mastodon names it in Emoji tags.
+func (u URLs) Emoji(id int64) string { return fmt.Sprintf("%s/emojis/%d", u.Base, id) }
+
+// Tag is the page of a hashtag, the href of Hashtag tags.
+func (u URLs) Tag(name string) string { return u.Base + "/tags/" + url.PathEscape(name) }

@@ -181,8 +181,8 @@ type Collection struct {
 	Next         string `json:"next,omitempty"`
 	Prev         string `json:"prev,omitempty"`
 	PartOf       string `json:"partOf,omitempty"`
-	OrderedItems []any  `json:"orderedItems,omitempty"`
-	Items        []any  `json:"items,omitempty"`
+	OrderedItems []any  `json:"orderedItems,omitzero"` // an empty page still says [] (nil omits it)
+	Items        []any  `json:"items,omitzero"`
 }
 
 // Tombstone stands in for a deleted object in a Delete.

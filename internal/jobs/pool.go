@@ -17,7 +17,7 @@ func PoolSize(cfg config.Config) int {
 		return cfg.DBPool
 	}
 	n := 0
-	if cfg.Jobs.Web || len(cfg.Jobs.WorkedQueues()) == 0 {
+	if cfg.Jobs.Web || cfg.Jobs.Streaming || len(cfg.Jobs.WorkedQueues()) == 0 {
 		n += 4*runtime.GOMAXPROCS(0) + 4
 	}
 	largest := 0

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"os"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -35,6 +36,17 @@ type Service struct {
 // leaves workers idle; 5 ms keeps them busy (see docs/benchmarks.md, "Jobs").
 const FetchCooldown = time.Millisecond
 
+// ClientID names this process among the job clients sharing a database (River's client
+// id, shown as the scheduler's leader): host, process id and start time, so an admin
+// can tell which process schedules and two processes never share one.
+func ClientID() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "tusk"
+	}
+	return fmt.Sprintf("%s_pid%d_%s", host, os.Getpid(), time.Now().UTC().Format("20060102T150405.000000"))
+}
+
 // New builds the service over an open, migrated store (see Migrate). Every kind in reg
 // can be inserted; the scheduler's own kinds are added to reg here.
 func New(st *store.Store, cfg config.Config, log *slog.Logger, reg *Registry) (*Service, error) {
@@ -45,6 +57,7 @@ func New(st *store.Store, cfg config.Config, log *slog.Logger, reg *Registry) (*
 	s := &Service{st: st, cfg: jc, log: log, worked: jc.WorkedQueues()}
 	registerScheduled(reg, st)
 	rc := &river.Config{
+		ID:                   ClientID(),
 		Logger:               riverLogger(log),
 		Workers:              reg.workers,
 		Middleware:           []rivertype.Middleware{&observe{observers: reg.observers}, &decodeFirst{reg: reg}},

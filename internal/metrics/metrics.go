@@ -1,6 +1,6 @@
 // Package metrics exposes tusk's numbers to Prometheus at /metrics: every queue's
 // jobs, each job attempt's wait and outcome, HTTP request durations by route, the
-// database pool, and the Go runtime and process. It keeps its own registry, never the
+// database pool, streaming connections, media bytes served, and the Go runtime and process. It keeps its own registry, never the
 // global default, and answers only the networks and token the admin configured.
 package metrics
 
@@ -36,6 +36,8 @@ type Metrics struct {
 	failed   *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	runtime  *prometheus.HistogramVec
+	// mediaBytes counts media file bytes served, whatever the backend.
+	mediaBytes prometheus.Counter
 }
 
 // New builds the registry with the HTTP, job, Go runtime and process metrics.
@@ -62,7 +64,10 @@ func New(access config.AdminConfig) *Metrics {
 		Name: "tusk_job_duration_seconds", Help: "Time a job attempt ran.",
 		Buckets: []float64{.001, .005, .01, .05, .1, .5, 1, 5, 30, 120},
 	}, []string{"queue"})
-	m.reg.MustRegister(m.requests, m.started, m.finished, m.failed, m.latency, m.runtime,
+	m.mediaBytes = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "tusk_media_served_bytes_total", Help: "Bytes of media files this process sent to clients.",
+	})
+	m.reg.MustRegister(m.requests, m.started, m.finished, m.failed, m.latency, m.runtime, m.mediaBytes,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -203,3 +208,14 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// WatchStreams adds the number of open streaming connections, read from count at each
+// scrape.
+func (m *Metrics) WatchStreams(count func() int) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "tusk_streaming_connections", Help: "Streaming API connections (WebSocket and server-sent events) open in this process.",
+	}, func() float64 { return float64(count()) }))
+}
+
+// MediaServed counts the bytes of media files this process sent.
+func (m *Metrics) MediaServed(n int64) { m.mediaBytes.Add(float64(n)) }

@@ -22,12 +22,17 @@ func (s *Server) wireConsole(reg *jobs.Registry) {
 	s.Sessions.RegisterJobs(reg)
 }
 
-// consoleRoutes points the console and the metrics at the job service and registers
-// the sign-in pages, the console's API and page.
-func (s *Server) consoleRoutes(mux *http.ServeMux) {
+// watchMetrics points the console and the metrics at the job service, the database
+// pool, the streaming connections and media serving.
+func (s *Server) watchMetrics() {
 	s.Console.Queues = s.Jobs
 	s.Metrics.WatchQueues(s.Jobs)
 	s.Metrics.WatchDB(s.Store.DB(), "tusk")
+	s.Metrics.WatchStreams(s.Streaming.Connections)
+}
+
+// consoleRoutes registers the sign-in pages, the console's API and page.
+func (s *Server) consoleRoutes(mux *http.ServeMux) {
 	s.Sessions.Routes(mux)
 	s.Console.Routes(mux)
 }

@@ -59,8 +59,8 @@ func SetMediaState(st *store.Store) func(ctx context.Context, s blob.State) erro
 	}
 }
 
-// wireMedia builds the media storage and serves it at /system/ and on the media host.
-func (s *Server) wireMedia(mux *http.ServeMux) error {
+// wireMedia builds the media storage; mediaRoutes serves it.
+func (s *Server) wireMedia() error {
 	if err := emoji.MoveLegacyDir(s.Config.DataDir); err != nil {
 		return err
 	}
@@ -82,6 +82,11 @@ func (s *Server) wireMedia(mux *http.ServeMux) error {
 	c := s.Config.Storage
 	s.MediaCache = &mediacache.Cache{Store: s.Store, Blobs: s.MediaStorage, Client: s.outboundClient(),
 		Enabled: c.CacheRemote, MaxBytes: c.CacheMaxBytes, MaxAge: c.CacheMaxAge}
+	return nil
+}
+
+// mediaRoutes serves the media at /system/ and on the media host.
+func (s *Server) mediaRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /system/{key...}", s.serveMedia)
 	if host := s.Config.Storage.MediaHost; host != "" {
 		if h, _, err := net.SplitHostPort(host); err == nil {
@@ -89,7 +94,6 @@ func (s *Server) wireMedia(mux *http.ServeMux) error {
 		}
 		mux.HandleFunc("GET "+host+"/{key...}", s.serveMedia)
 	}
-	return nil
 }
 
 // serveMedia answers for one object; a remote file evicted from the cache is fetched
@@ -105,8 +109,25 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
 			s.Log.Warn("media: refetch an evicted remote file", "key", key, "err", err)
 		}
 	}
-	blob.Serve(w, r, s.MediaStorage, key, s.Log)
+	counted := &countingWriter{ResponseWriter: w}
+	blob.Serve(counted, r, s.MediaStorage, key, s.Log)
+	s.Metrics.MediaServed(counted.n)
 }
+
+// countingWriter counts the body bytes written, for the media metric.
+type countingWriter struct {
+	http.ResponseWriter
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ServeContent's ResponseController reach the connection.
+func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
 // SweepMediaCacheArgs is the periodic job evicting remote media past its age or over the
 // cache's size cap.

@@ -3,8 +3,11 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/tuskhq/tusk/internal/logging"
 )
 
 // cors lets browser-based Mastodon clients (on other origins) call the API, as
@@ -62,4 +65,48 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"duration", time.Since(start).Round(time.Microsecond))
 	})
+}
+
+// maxRequestIDLen bounds an X-Request-Id taken from a proxy.
+const maxRequestIDLen = 128
+
+// requestIDs gives each request an id: the X-Request-Id of a trusted proxy (TRUSTED_PROXY_IP)
+// when it is a sane token, so one id follows the request from the proxy's log to ours,
+// else a new random one. The id goes into the request's context, hence every log line
+// written with it, and back in the response's X-Request-Id header.
+func requestIDs(trusted []netip.Prefix, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !validRequestID(id) || !fromTrustedPeer(r, trusted) {
+			id = logging.NewRequestID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(logging.WithRequestID(r.Context(), id)))
+	})
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLen {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func fromTrustedPeer(r *http.Request, trusted []netip.Prefix) bool {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	addr := ap.Addr().Unmap()
+	for _, p := range trusted {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/tuskhq/tusk/internal/accounts"
-	"github.com/tuskhq/tusk/internal/authpages"
 	"github.com/tuskhq/tusk/internal/blob"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/console"
@@ -22,7 +21,6 @@ import (
 	"github.com/tuskhq/tusk/internal/federation"
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/mail"
-	"github.com/tuskhq/tusk/internal/mastoapi"
 	"github.com/tuskhq/tusk/internal/media"
 	"github.com/tuskhq/tusk/internal/mediacache"
 	"github.com/tuskhq/tusk/internal/metrics"
@@ -32,7 +30,6 @@ import (
 	"github.com/tuskhq/tusk/internal/social"
 	"github.com/tuskhq/tusk/internal/store"
 	"github.com/tuskhq/tusk/internal/streaming"
-	"github.com/tuskhq/tusk/internal/web"
 	"github.com/tuskhq/tusk/internal/websession"
 )
 
@@ -70,7 +67,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 	if err != nil {
 		return nil, err
 	}
-	applied, err := st.Migrate(ctx)
+	applied, jobsApplied, err := MigrateAll(ctx, st)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -78,11 +75,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 	if applied > 0 {
 		log.Info("database migrated", "engine", st.Engine(), "applied", applied, "schema", st.SchemaVersion())
 	}
-	if n, err := jobs.Migrate(ctx, st); err != nil {
-		st.Close()
-		return nil, err
-	} else if n > 0 {
-		log.Info("job queue tables migrated", "applied", n)
+	if jobsApplied > 0 {
+		log.Info("job queue tables migrated", "applied", jobsApplied)
 	}
 	s, err := wire(cfg, log, st)
 	if err != nil {
@@ -90,6 +84,19 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, er
 		return nil, err
 	}
 	return s, nil
+}
+
+// MigrateAll applies tusk's migrations and then River's, holding the migration lock so
+// that processes started together migrate one at a time.
+func MigrateAll(ctx context.Context, st *store.Store) (applied, jobsApplied int, err error) {
+	err = st.WithMigrationLock(ctx, func() error {
+		if applied, err = st.Migrate(ctx); err != nil {
+			return err
+		}
+		jobsApplied, err = jobs.Migrate(ctx, st)
+		return err
+	})
+	return applied, jobsApplied, err
 }
 
 // OpenStore opens the configured database without migrating it.
@@ -133,20 +140,17 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s.Social.Jobs = s.Jobs
 	s.Federation.Jobs = s.Jobs
 	s.Social.Mail, s.Social.Emojis = s.Accounts.Mail, emoji.NewCatalogue(st, log)
-	mux := http.NewServeMux()
-	if err := s.wireMedia(mux); err != nil {
+	if err := s.wireMedia(); err != nil {
 		return nil, err
 	}
 	s.Social.Media = s.Media // uploads go through the storage switch, so a move takes them too
-	s.OAuth.Routes(mux)
-	mastoapi.New(s.Social, st, cfg, log).Routes(mux)
-	s.Federation.Routes(mux)
-	s.streamingRoutes(mux)
-	s.consoleRoutes(mux)
-	(&authpages.Pages{Accounts: s.Accounts, Sessions: s.Sessions, Config: cfg, Log: log}).Routes(mux)
-	web.New(st, cfg, log).Routes(mux)
+	s.wireStreaming()
+	s.watchMetrics()
+	mux := http.NewServeMux()
+	s.routes(mux) // by role: roles.go
 	s.mux = mux
-	s.handler = logRequests(log, compressJSON(cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux)))))))
+	s.handler = requestIDs(cfg.Network.TrustedProxies, logRequests(log,
+		compressJSON(cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux))))))))
 	return s, nil
 }
 

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"net/http"
-
 	"github.com/tuskhq/tusk/internal/mastoapi/entity"
 	"github.com/tuskhq/tusk/internal/pubsub"
 	"github.com/tuskhq/tusk/internal/streaming"
@@ -27,12 +25,12 @@ func (s *Server) wireBus() error {
 	return nil
 }
 
-// streamingRoutes serves the streaming API from this process, behind the same
-// authentication, rate limits and logging as the REST API.
-func (s *Server) streamingRoutes(mux *http.ServeMux) {
+// wireStreaming builds the streaming API; routes serves it, behind the same
+// authentication, rate limits and logging as the REST API, when the process has the
+// streaming role.
+func (s *Server) wireStreaming() {
 	render := entity.Renderer{Config: s.Config, Emojis: s.Social.Emojis}
 	s.Streaming = streaming.New(s.Social, s.OAuth, s.Bus, render, s.Log, streaming.Options{})
-	s.Streaming.Routes(mux)
 }
 
 // closeBus releases the bus's connections.

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/tuskhq/tusk/internal/version"
 )
 
 //go:embed migrations
@@ -66,9 +68,27 @@ func (s *Store) AppliedVersion(ctx context.Context) (int, error) {
 	return v, err
 }
 
-// Migrate applies every pending migration, each in its own transaction, and refuses to
-// touch a database whose schema is newer than this binary.
+// SchemaTooNewError is Migrate's refusal to run on a database a newer tusk has
+// migrated: this binary would misread tables it does not know.
+type SchemaTooNewError struct {
+	Database, Binary int // schema versions
+}
+
+func (e *SchemaTooNewError) Error() string {
+	return fmt.Sprintf("store: the database's schema is version %d, newer than this tusk (%s) knows (schema %d): "+
+		"a newer tusk has upgraded it. Run that newer release (or a later one); to go back to this release, "+
+		"restore the backup taken before the upgrade (see docs/upgrading.md)", e.Database, version.Version, e.Binary)
+}
+
+// Migrate applies every pending migration, each in its own transaction (DDL included:
+// both SQLite and PostgreSQL roll schema changes back), and refuses to touch a database
+// whose schema is newer than this binary with a *SchemaTooNewError.
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
+	return s.migrateTo(ctx, s.SchemaVersion())
+}
+
+// migrateTo applies the pending migrations up to and including target.
+func (s *Store) migrateTo(ctx context.Context, target int) (applied int, err error) {
 	current, err := s.AppliedVersion(ctx)
 	if err != nil {
 		return 0, err
@@ -78,10 +98,10 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 		return 0, err
 	}
 	if latest := s.SchemaVersion(); current > latest {
-		return 0, fmt.Errorf("store: database schema is version %d but this tusk knows only up to %d: run a newer tusk", current, latest)
+		return 0, &SchemaTooNewError{Database: current, Binary: latest}
 	}
 	for _, m := range ms {
-		if m.version <= current {
+		if m.version <= current || m.version > target {
 			continue
 		}
 		if err := s.applyMigration(ctx, m); err != nil {
@@ -100,4 +120,29 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 		_, err := q.db.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, CURRENT_TIMESTAMP)`, m.version)
 		return err
 	})
+}
+
+// migrationLockKey names tusk's PostgreSQL advisory lock for migrations (any fixed number
+// no other program sharing the database uses).
+const migrationLockKey int64 = 0x7475736b // "tusk"
+
+// WithMigrationLock runs fn holding a lock that every tusk process sharing the database
+// takes before migrating, so processes started at once after an upgrade migrate one after
+// the other: the first applies the migrations, the rest find nothing to do. On SQLite,
+// which one process serves, it just runs fn.
+func (s *Store) WithMigrationLock(ctx context.Context, fn func() error) error {
+	if s.engine != Postgres {
+		return fn()
+	}
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migration lock: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLockKey); err != nil {
+		return fmt.Errorf("store: migration lock: %w", err)
+	}
+	// Unlock even when ctx ended: the connection goes back to the pool, lock and all, otherwise.
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockKey)
+	return fn()
 }

@@ -1,4 +1,4 @@
-// Package web serves the few non-API pages tusk has: the landing page, health check,
+// Package web serves the few non-API pages tusk has: the landing page,
 // and the default avatar and header images, all built into the binary.
 package web
 
@@ -52,10 +52,6 @@ func solidPNG(w, h int, c color.Color) []byte {
 
 // Routes registers the pages, and the JSON 404 for every path nothing else claims.
 func (p *Pages) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("OK"))
-	})
 	mux.HandleFunc("GET "+entity.MissingAvatarPath, p.image(p.avatar))
 	mux.HandleFunc("GET "+entity.MissingHeaderPath, p.image(p.header))
 	mux.Handle("GET /{$}", httpx.Serve(p.Log, p.landing))
