@@ -151,7 +151,7 @@ func dbCopy(ctx context.Context, cfg config.Config, args []string, stdout, stder
 	}
 	fmt.Fprintf(stdout, "verified: %d tables, %d rows equal in both (%d copied by this run in %s)\n", len(rep.Tables), rows, rep.Copied, rep.Elapsed.Round(time.Millisecond))
 	if len(rep.Absent) > 0 {
-		fmt.Fprintf(stdout, "not copied: %v (SQLite's own search index); full-text search on PostgreSQL finds the copied statuses once they are reindexed\n", rep.Absent)
+		fmt.Fprintf(stdout, "not copied: %v (SQLite's own search index); PostgreSQL's was rebuilt for %d statuses\n", rep.Absent, rep.Reindexed)
 	}
 	fmt.Fprintf(stdout, "\nStop tusk, run this command once more (it copies what changed meanwhile), then set the one setting:\n  DATABASE_URL=%s\nand start tusk again.\n", *to)
 	return nil

@@ -41,7 +41,7 @@ func benchStreaming(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.IntVar(&o.Posts, "posts", o.Posts, "public statuses posted in the burst")
 	fs.DurationVar(&o.PostInterval, "post-interval", o.PostInterval, "pause between two posts")
 	fs.DurationVar(&o.Idle, "idle", o.Idle, "how long the open streams idle while the server's CPU is measured")
-	fs.IntVar(&o.SourceAddrs, "source-addrs", 0, "127.0.0.x source addresses to spread connections over (0: one per 20,000)")
+	fs.IntVar(&o.SourceAddrs, "source-addrs", 0, "127.0.0.x source addresses to spread connections over (0: at least 4, and one per 20,000)")
 	fs.IntVar(&o.Parallel, "parallel", o.Parallel, "handshakes in flight at once")
 	fs.DurationVar(&o.Settle, "settle", o.Settle, "wait after opening the streams before reading memory")
 	fs.BoolVar(&asJSON, "json", false, "print the results as JSON")

@@ -89,7 +89,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	return nil
 }
 
-const adminUsage = `Usage: tusk admin [settings] accounts|queues COMMAND [flags]
+var adminUsage = `Usage: tusk admin [settings] accounts|queues COMMAND [flags]
 
 Account commands:
   create USERNAME --email E [--password P] [--confirmed] [--approve] [--role Owner|Admin|Moderator]
@@ -97,6 +97,8 @@ Account commands:
   modify USERNAME [--role R] [--disable|--enable] [--confirm] [--approve] [--reset-password] [--email E]
   approve USERNAME
   delete USERNAME
+  rotate-keys USERNAME | --all         (new signing keys; restart tusk afterwards)
+  refresh USER@DOMAIN | --domain D | --all [--concurrency N]   (fetch remote profiles again)
   export USERNAME --kind K [--out FILE]   (Mastodon's CSV; K: following, followers, bookmarks,
                                            blocks, mutes, domain_blocks, lists)
   import USERNAME --kind K --file FILE [--overwrite]   (any K but followers)
@@ -125,7 +127,7 @@ Instance commands (rules, server domain blocks, custom emoji):
   domain-blocks add DOMAIN [--severity silence|suspend|noop] [--public-comment C] [--private-comment C] [--obfuscate]
   domain-blocks list | domain-blocks remove DOMAIN
   emoji import PATH [--category C] [--prefix P] [--suffix S] [--overwrite] [--unlisted]
-  emoji list | emoji remove SHORTCODE
+  emoji list | emoji remove SHORTCODE | emoji export FILE.tar.gz | emoji purge [--remote-only] [--json]
 
 Doctor (checks configuration, database, storage, SMTP, ffmpeg, open-file limit, Redis;
 exits non-zero when a check fails):
@@ -137,7 +139,7 @@ Media commands (storage backends, remote media cache):
   remove [--days N] [--prune-profiles]
   remove-orphans [--dry-run]
 
-` + backupUsage + `
+` + admin.OpsUsage() + backupUsage + `
 ` + federationUsage + `
 Run "tusk admin accounts COMMAND --help" for a command's flags, and
 "tusk serve --help" for the settings (database, domain) every command reads.
@@ -155,7 +157,7 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if len(rest) > 0 && isBackupGroup(rest[0]) {
 		return runBackupGroup(ctx, cfg, rest, stdout, stderr, getenv)
 	}
-	if len(rest) == 0 || (rest[0] != "accounts" && rest[0] != "queues" && rest[0] != "media" && rest[0] != "federation" && !isDiscoveryGroup(rest[0]) && !admin.IsInstanceGroup(rest[0])) {
+	if len(rest) == 0 || (rest[0] != "accounts" && rest[0] != "queues" && rest[0] != "media" && rest[0] != "federation" && !isDiscoveryGroup(rest[0]) && !admin.IsInstanceGroup(rest[0]) && !admin.IsOpsGroup(rest[0])) {
 		fmt.Fprint(stderr, adminUsage)
 		return fmt.Errorf("admin: unknown or missing group (want: accounts or queues)")
 	}
@@ -166,6 +168,9 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	defer srv.Close()
 	if rest[0] == "federation" {
 		return runFederationGroup(ctx, srv, rest, stdout)
+	}
+	if admin.IsOpsGroup(rest[0]) {
+		return runOpsGroup(ctx, srv, rest, stdout, stderr)
 	}
 	if isDiscoveryGroup(rest[0]) {
 		return runDiscoveryGroup(ctx, srv, rest, stdout)
@@ -182,7 +187,7 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return admin.Instance(ctx, admin.InstanceDeps{Store: srv.Store, Emoji: im, Out: stdout}, rest[0], rest[1:])
 	}
 	return admin.Accounts(ctx, admin.Deps{Store: srv.Store, Config: cfg, Accounts: srv.Accounts,
-		Portability: portability.New(srv.Social), Out: stdout}, rest[1:])
+		Portability: portability.New(srv.Social), Refresher: srv.Federation, Out: stdout, Progress: stderr}, rest[1:])
 }
 
 // printVersion prints the binary's versions and, when the configured database exists

@@ -61,7 +61,8 @@ type CreateParams struct {
 	Username, Email, Password string
 	Confirmed, Approved       bool
 	Role, Reason, Locale      string
-	// AllowReserved lets an operator (the CLI) take a reserved username such as "admin".
+	// AllowReserved lets an operator (the CLI) take a reserved username such as "admin"
+	// and an address at a blocked e-mail domain.
 	AllowReserved bool
 }
 
@@ -127,6 +128,9 @@ func (s *Service) Validate(ctx context.Context, p CreateParams) error {
 		s.CheckEmail(ctx, p.Email, 0),
 		ValidatePassword(p.Password),
 		ValidateRole(p.Role),
+	}
+	if !p.AllowReserved { // an operator may use any address; sign-ups may not use blocked domains
+		checks = append(checks, s.checkEmailDomain(ctx, p.Email))
 	}
 	for _, err := range checks {
 		if err == nil {

@@ -26,7 +26,10 @@ type Deps struct {
 	Accounts *accounts.Service
 	// Portability serves export and import.
 	Portability *portability.Service
-	Out         io.Writer
+	// Refresher fetches remote actors again (accounts refresh); nil without federation.
+	Refresher ActorRefresher
+	Out       io.Writer
+	Progress  io.Writer // progress bars of long commands; nil shows none
 }
 
 type command struct {
@@ -36,13 +39,15 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"create":  {"create USERNAME --email E [--password P] [--confirmed] [--approve] [--role R]", create},
-		"list":    {"list [--json]", list},
-		"modify":  {"modify USERNAME [--role R] [--disable|--enable] [--confirm] [--approve] [--reset-password] [--email E]", modify},
-		"approve": {"approve USERNAME", approve},
-		"delete":  {"delete USERNAME", remove},
-		"export":  {"export USERNAME --kind K [--out FILE]", exportData},
-		"import":  {"import USERNAME --kind K --file FILE [--overwrite]", importData},
+		"create":      {"create USERNAME --email E [--password P] [--confirmed] [--approve] [--role R]", create},
+		"list":        {"list [--json]", list},
+		"modify":      {"modify USERNAME [--role R] [--disable|--enable] [--confirm] [--approve] [--reset-password] [--email E]", modify},
+		"approve":     {"approve USERNAME", approve},
+		"delete":      {"delete USERNAME", remove},
+		"export":      {"export USERNAME --kind K [--out FILE]", exportData},
+		"import":      {"import USERNAME --kind K --file FILE [--overwrite]", importData},
+		"refresh":     {"refresh USER@DOMAIN | --domain D | --all [--concurrency N]   fetch remote profiles again", refresh},
+		"rotate-keys": {"rotate-keys USERNAME | --all   new signing keys (restart tusk afterwards)", rotateKeys},
 	}
 }
 
@@ -52,7 +57,7 @@ func Accounts(ctx context.Context, d Deps, args []string) error {
 	cmds := commands()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(d.Out, "Usage: tusk admin accounts COMMAND [flags]\n\nCommands:")
-		for _, name := range []string{"create", "list", "modify", "approve", "delete", "export", "import"} {
+		for _, name := range []string{"create", "list", "modify", "approve", "delete", "export", "import", "rotate-keys", "refresh"} {
 			fmt.Fprintln(d.Out, "  "+cmds[name].synopsis)
 		}
 		if len(args) == 0 {
@@ -62,7 +67,7 @@ func Accounts(ctx context.Context, d Deps, args []string) error {
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
-		return fmt.Errorf("accounts: unknown command %q (want create, list, modify, approve, delete, export or import)", args[0])
+		return fmt.Errorf("accounts: unknown command %q (want create, list, modify, approve, delete, export, import, rotate-keys or refresh)", args[0])
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.SetOutput(d.Out)

@@ -33,13 +33,17 @@ func create(ctx context.Context, d Deps, fs *flag.FlagSet, args []string) error 
 	if err != nil {
 		return err
 	}
+	mode, err := d.Accounts.RegistrationsMode(ctx)
+	if err != nil {
+		return err
+	}
 	pw := *password
 	if pw == "" {
 		pw = newPassword()
 	}
 	_, u, err := d.Accounts.Create(ctx, accounts.CreateParams{
 		Username: username, Email: *email, Password: pw, Role: role, Confirmed: *confirmed,
-		Approved: *approve || d.Config.Registrations != config.RegistrationsApproval, AllowReserved: true,
+		Approved: *approve || mode != config.RegistrationsApproval, AllowReserved: true,
 	})
 	if err != nil {
 		return err

@@ -182,10 +182,3 @@ func at(t time.Time) string {
 }
 
 func since(t time.Time) string { return at(t) }
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}

@@ -45,6 +45,8 @@ func instanceGroups() map[string]map[string]instanceCommand {
 			"import": {"import PATH [--category C] [--prefix P] [--suffix S] [--overwrite] [--unlisted]", importEmoji},
 			"list":   {"list", listEmoji},
 			"remove": {"remove SHORTCODE", removeEmoji},
+			"export": {"export FILE.tar.gz", exportEmoji},
+			"purge":  {"purge [--remote-only] [--json]", purgeEmoji},
 		},
 	}
 }

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -84,8 +86,10 @@ type StreamingResult struct {
 	Posts            int              `json:"posts"`
 	Delivery         Latency          `json:"delivery"` // POST sent → update read, every stream × post
 	Missing          int              `json:"missing_deliveries"`
+	LastDeliveryMs   []float64        `json:"last_delivery_ms_by_post"` // each post's slowest delivery, in posting order
 	BurstSeconds     float64          `json:"burst_seconds"`
 	BurstCPU         float64          `json:"burst_cpu_cores"`
+	ClientBurstCPU   float64          `json:"client_burst_cpu_cores"` // the benchmark's own readers, on the same cores
 	DroppedStreams   int              `json:"streams_ended_early"`
 	FirstDropError   string           `json:"first_stream_error,omitempty"`
 	Targets          StreamingTargets `json:"targets"`
@@ -244,6 +248,10 @@ func measureBurst(ctx context.Context, t target, f *fleet, token string, o Strea
 	if err != nil {
 		return err
 	}
+	clientStart, err := sampleProc(os.Getpid())
+	if err != nil {
+		return err
+	}
 	for k := range o.Posts {
 		sent := time.Now()
 		id, err := postStatus(ctx, t.base, token, fmt.Sprintf("streaming benchmark %d", k))
@@ -260,10 +268,18 @@ func measureBurst(ctx context.Context, t target, f *fleet, token string, o Strea
 	if err != nil {
 		return err
 	}
+	clientEnd, err := sampleProc(os.Getpid())
+	if err != nil {
+		return err
+	}
 	r.BurstSeconds, r.BurstCPU = end.at.Sub(start.at).Seconds(), cpuShare(start, end)
+	r.ClientBurstCPU = cpuShare(clientStart, clientEnd)
 	f.close(o.Parallel) // the readers must stop before their arrivals are read
-	took, missing := f.latencies(posted)
+	took, missing, last := f.latencies(posted)
 	r.Delivery, r.Missing = summarize(took), missing
+	for _, d := range last {
+		r.LastDeliveryMs = append(r.LastDeliveryMs, math.Round(ms(d)*10)/10)
+	}
 	if !complete {
 		o.logf("%d deliveries still missing %s after the last post", missing, deliveryGrace)
 	}

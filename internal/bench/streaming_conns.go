@@ -1,10 +1,14 @@
 package bench
 
 import (
+	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
@@ -13,21 +17,27 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/coder/websocket"
+	"github.com/gobwas/ws"
+	"github.com/gobwas/ws/wsutil"
 )
 
 // connsPerSourceAddr is how many connections share one 127.0.0.x source address:
 // below the 28,232 ephemeral ports Linux hands out per address by default.
 const connsPerSourceAddr = 20000
 
+// minSourceAddrs is how many source addresses connections come from at least, as a
+// crowd of clients would, even when one address's ports would be enough.
+const minSourceAddrs = 4
+
 // dialTimeout bounds one WebSocket handshake.
 const dialTimeout = 30 * time.Second
 
 // sourceAddrs are the loopback addresses connections come from: n of them, or when n
-// is 0 enough that none carries more than connsPerSourceAddr of conns connections.
+// is 0 at least minSourceAddrs (but no more than conns) and enough that none carries
+// more than connsPerSourceAddr of conns connections.
 func sourceAddrs(conns, n int) ([]netip.Addr, error) {
 	if n == 0 {
-		n = max(1, (conns+connsPerSourceAddr-1)/connsPerSourceAddr)
+		n = max(min(minSourceAddrs, conns), (conns+connsPerSourceAddr-1)/connsPerSourceAddr, 1)
 	}
 	if n < 1 || n > 254 {
 		return nil, fmt.Errorf("bench: %d source addresses; between 1 and 254 fit in 127.0.0.x", n)
@@ -50,6 +60,9 @@ type frame struct {
 // publicUpdate returns the status id of an "update" frame on the public stream, and
 // false for any other frame.
 func publicUpdate(data []byte) (string, bool, error) {
+	if id, ok := leadingUpdateID(data); ok {
+		return id, true, nil
+	}
 	var f frame
 	if err := json.Unmarshal(data, &f); err != nil {
 		return "", false, fmt.Errorf("bench: streaming frame %.100q: %w", data, err)
@@ -59,6 +72,31 @@ func publicUpdate(data []byte) (string, bool, error) {
 	}
 	id, err := statusID(f.Payload)
 	return id, err == nil, err
+}
+
+// updatePrefix is how a public update's frame begins when the status's id comes first,
+// as tusk renders it.
+var updatePrefix = []byte(`{"stream":["public"],"event":"update","payload":"{\"id\":\"`)
+
+// leadingUpdateID reads a public update's status id without decoding the frame, when
+// the frame begins with updatePrefix and a numeric id: the benchmark's readers run on
+// the cores that serve them, and decoding 10,000 copies of every status as JSON cost
+// them three times the server's CPU. Any other frame is decoded in full.
+func leadingUpdateID(data []byte) (string, bool) {
+	rest, ok := bytes.CutPrefix(data, updatePrefix)
+	if !ok {
+		return "", false
+	}
+	end := bytes.IndexByte(rest, '\\')
+	if end <= 0 || !bytes.HasPrefix(rest[end:], []byte(`\"`)) || !bytes.HasSuffix(data, []byte(`"}`)) {
+		return "", false
+	}
+	for _, d := range rest[:end] {
+		if d < '0' || d > '9' {
+			return "", false
+		}
+	}
+	return string(rest[:end]), true
 }
 
 // statusID reads the "id" of a status rendered as JSON, decoding no more of it than it
@@ -96,7 +134,10 @@ type arrival struct {
 
 // stream is one open streaming connection and what arrived on it.
 type stream struct {
-	conn     *websocket.Conn
+	conn     net.Conn
+	in       *bufio.Reader // conn's frames, after what the handshake read ahead
+	header   [ws.MaxHeaderSize - 2]byte
+	msg      []byte    // the last message, its memory reused for the next
 	arrivals []arrival // appended by the connection's reader only
 	err      error     // why the reader stopped, unless the fleet closed it
 }
@@ -118,7 +159,6 @@ type fleet struct {
 	firstErr  error // why the first of them failed
 	delivered atomic.Int64
 	readers   sync.WaitGroup
-	cancel    context.CancelFunc
 	closed    sync.Once
 	closing   atomic.Bool // set before the fleet closes its connections itself
 }
@@ -126,11 +166,10 @@ type fleet struct {
 // openFleet opens spec.Connections streams, spec.Parallel handshakes at a time, and
 // starts reading each. Connections that fail are counted, not retried.
 func openFleet(ctx context.Context, spec fleetSpec) *fleet {
-	readCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	f := &fleet{cancel: cancel}
-	clients := make([]*http.Client, len(spec.Addrs))
+	f := &fleet{}
+	dialers := make([]ws.Dialer, len(spec.Addrs))
 	for i, a := range spec.Addrs {
-		clients[i] = fromAddr(a)
+		dialers[i] = fromAddr(a)
 	}
 	var mu sync.Mutex
 	next := atomic.Int64{}
@@ -138,7 +177,7 @@ func openFleet(ctx context.Context, spec fleetSpec) *fleet {
 	for range max(1, spec.Parallel) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < spec.Connections && ctx.Err() == nil; i = int(next.Add(1) - 1) {
-				s, err := dialStream(ctx, spec, clients[i%len(clients)], i)
+				s, err := dialStream(ctx, spec, dialers[i%len(dialers)], i)
 				mu.Lock()
 				if err != nil {
 					f.failed++
@@ -148,7 +187,7 @@ func openFleet(ctx context.Context, spec fleetSpec) *fleet {
 				}
 				mu.Unlock()
 				if err == nil {
-					f.readers.Go(func() { f.read(readCtx, s) })
+					f.readers.Go(func() { f.read(s) })
 				}
 			}
 		})
@@ -164,39 +203,45 @@ func cmpOr(a, b error) error {
 	return b
 }
 
-// fromAddr is an HTTP client whose connections leave from addr.
-func fromAddr(addr netip.Addr) *http.Client {
+// fromAddr is a WebSocket dialer whose connections leave from addr. The readers use
+// gobwas/ws, the server's library, for its small footprint: they share the server's
+// cores, and every microsecond they spend on a frame is one the server waits for.
+func fromAddr(addr netip.Addr) ws.Dialer {
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: addr.AsSlice()}, Timeout: dialTimeout}
-	return &http.Client{Transport: &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}}
+	return ws.Dialer{NetDial: d.DialContext, Timeout: dialTimeout}
 }
 
 // dialStream opens connection i and, when asked, subscribes it to the user stream too.
-func dialStream(ctx context.Context, spec fleetSpec, client *http.Client, i int) (*stream, error) {
+func dialStream(ctx context.Context, spec fleetSpec, d ws.Dialer, i int) (*stream, error) {
 	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
-	h := http.Header{"Authorization": {"Bearer " + spec.Tokens[i%len(spec.Tokens)]}}
-	conn, resp, err := websocket.Dial(ctx, spec.URL, &websocket.DialOptions{HTTPClient: client, HTTPHeader: h})
+	d.Header = ws.HandshakeHeaderHTTP(http.Header{"Authorization": {"Bearer " + spec.Tokens[i%len(spec.Tokens)]}})
+	conn, br, _, err := d.Dial(ctx, spec.URL)
 	if err != nil {
-		if resp != nil {
-			err = fmt.Errorf("%w (HTTP %d)", err, resp.StatusCode)
-		}
 		return nil, fmt.Errorf("bench: open stream %d: %w", i, err)
 	}
-	conn.SetReadLimit(1 << 20)
+	// A frame is read with one system call and into memory reused for the next: the
+	// readers' allocations made the benchmark's collector scan 10,000 stacks per post.
+	var in io.Reader = conn
+	if br != nil { // frames sent right after the handshake
+		in = io.MultiReader(br, conn)
+	}
+	s := &stream{conn: conn, in: bufio.NewReaderSize(in, 4096)}
 	if spec.UserStream {
-		if err := conn.Write(ctx, websocket.MessageText, []byte(`{"type":"subscribe","stream":"user"}`)); err != nil {
-			conn.CloseNow()
+		if err := wsutil.WriteClientText(conn, []byte(`{"type":"subscribe","stream":"user"}`)); err != nil {
+			conn.Close()
 			return nil, fmt.Errorf("bench: subscribe stream %d to user: %w", i, err)
 		}
 	}
-	return &stream{conn: conn}, nil
+	return s, nil
 }
 
 // read records every public update arriving on s until the connection ends. Reading
 // also answers the server's pings.
-func (f *fleet) read(ctx context.Context, s *stream) {
+func (f *fleet) read(s *stream) {
+	defer s.conn.Close()
 	for {
-		_, data, err := s.conn.Read(ctx)
+		data, err := s.next()
 		if err != nil {
 			if !f.closing.Load() {
 				s.err = err
@@ -207,7 +252,6 @@ func (f *fleet) read(ctx context.Context, s *stream) {
 		id, ok, err := publicUpdate(data)
 		if err != nil {
 			s.err = err
-			s.conn.CloseNow()
 			return
 		}
 		if ok {
@@ -215,6 +259,55 @@ func (f *fleet) read(ctx context.Context, s *stream) {
 			f.delivered.Add(1)
 		}
 	}
+}
+
+// maxServerMessage bounds what the benchmark reads of one message.
+const maxServerMessage = 1 << 20
+
+// next returns the next text or binary message, answering pings on the way; a close
+// frame ends the stream with an error naming its status.
+func (s *stream) next() ([]byte, error) {
+	s.msg = s.msg[:0]
+	for {
+		h, err := ws.ReadHeaderBuffer(s.in, s.header[:])
+		if err != nil {
+			return nil, err
+		}
+		if h.Length > maxServerMessage-int64(len(s.msg)) {
+			return nil, fmt.Errorf("bench: a message over %d bytes", maxServerMessage)
+		}
+		if h.OpCode.IsControl() {
+			if err := s.control(h); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		start := len(s.msg)
+		s.msg = slices.Grow(s.msg, int(h.Length))[:start+int(h.Length)]
+		if _, err := io.ReadFull(s.in, s.msg[start:]); err != nil {
+			return nil, err
+		}
+		if h.Fin {
+			return s.msg, nil
+		}
+	}
+}
+
+// control answers a ping; a close frame ends the stream with an error naming its status.
+func (s *stream) control(h ws.Header) error {
+	p := make([]byte, h.Length)
+	if _, err := io.ReadFull(s.in, p); err != nil {
+		return err
+	}
+	switch h.OpCode {
+	case ws.OpPing: // one write, so a pong never splits a close frame the fleet writes
+		_, err := s.conn.Write(ws.MustCompileFrame(ws.MaskFrame(ws.NewPongFrame(p))))
+		return err
+	case ws.OpClose:
+		code, reason := ws.ParseCloseFrameData(p)
+		return fmt.Errorf("bench: closed by the server: %d %s", code, reason)
+	}
+	return nil
 }
 
 // waitDelivered waits until n public updates arrived in all, or until timeout.
@@ -237,13 +330,17 @@ func (f *fleet) close(parallel int) {
 
 func (f *fleet) closeAll(parallel int) {
 	f.closing.Store(true)
+	closeFrame := ws.MustCompileFrame(ws.MaskFrame(ws.NewCloseFrame(ws.NewCloseFrameBody(ws.StatusNormalClosure, ""))))
 	work := make(chan *stream)
 	var wg sync.WaitGroup
 	for range max(1, parallel) {
 		wg.Go(func() {
 			for s := range work {
-				if s.conn.Close(websocket.StatusNormalClosure, "") != nil {
-					s.conn.CloseNow()
+				// The reader sees the server's answer and closes the connection; a
+				// server that does not answer has the deadline's time.
+				_ = s.conn.SetDeadline(time.Now().Add(closeTimeout))
+				if _, err := s.conn.Write(closeFrame); err != nil {
+					s.conn.Close()
 				}
 			}
 		})
@@ -253,9 +350,11 @@ func (f *fleet) closeAll(parallel int) {
 	}
 	close(work)
 	wg.Wait()
-	f.cancel()
 	f.readers.Wait()
 }
+
+// closeTimeout bounds a closing handshake.
+const closeTimeout = 5 * time.Second
 
 // readerErrors counts the connections that ended before the fleet closed them.
 func (f *fleet) readerErrors() (int, error) {
@@ -270,18 +369,27 @@ func (f *fleet) readerErrors() (int, error) {
 }
 
 // latencies matches arrivals with the posts' send times; what arrived for a status
-// the benchmark did not post is ignored. It also counts the deliveries that never came.
-func (f *fleet) latencies(posted map[string]time.Time) (took []time.Duration, missing int) {
+// the benchmark did not post is ignored. It also counts the deliveries that never came,
+// and returns each post's slowest delivery, in the order of the posts' ids.
+func (f *fleet) latencies(posted map[string]time.Time) (took []time.Duration, missing int, lastByPost []time.Duration) {
+	last := map[string]time.Duration{}
 	for _, s := range f.streams {
 		got := 0
 		for _, a := range s.arrivals {
 			if sent, ok := posted[a.id]; ok {
-				took = append(took, a.at.Sub(sent))
+				d := a.at.Sub(sent)
+				took = append(took, d)
+				last[a.id] = max(last[a.id], d)
 				got++
 			}
 		}
 		missing += max(0, len(posted)-got)
 	}
 	slices.Sort(took)
-	return took, missing
+	ids := slices.Collect(maps.Keys(last))
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(len(a), len(b)), cmp.Compare(a, b)) })
+	for _, id := range ids {
+		lastByPost = append(lastByPost, last[id])
+	}
+	return took, missing, lastByPost
 }

@@ -34,7 +34,8 @@ func (r *StreamingResult) WriteTable(w io.Writer) error {
 	fmt.Fprintf(tw, "delivery p50 / p99 / max\t%.1f / %.1f / %.1f ms\tp99 ≤ %.0f ms\t%s\n",
 		r.Delivery.P50Ms, r.Delivery.P99Ms, r.Delivery.MaxMs, t.P99Ms, verdict(r.Delivery.P99Ms <= t.P99Ms && r.Missing == 0))
 	fmt.Fprintf(tw, "deliveries\t%d\t(%d missing)\n", r.Delivery.Requests, r.Missing)
-	fmt.Fprintf(tw, "burst CPU over %.1f s\t%.0f%% of a core\n", r.BurstSeconds, 100*r.BurstCPU)
+	fmt.Fprintf(tw, "slowest delivery of each post\t%v ms\n", r.LastDeliveryMs)
+	fmt.Fprintf(tw, "burst CPU over %.1f s\t%.0f%% of a core\t(the benchmark's readers: %.0f%%)\n", r.BurstSeconds, 100*r.BurstCPU, 100*r.ClientBurstCPU)
 	if r.DroppedStreams > 0 {
 		fmt.Fprintf(tw, "streams ended by the server\t%d\t(first: %s)\n", r.DroppedStreams, r.FirstDropError)
 	}

@@ -185,8 +185,10 @@ func TestSourceAddrs(t *testing.T) {
 		conns, n int
 		want     []string
 	}{
-		{10, 0, []string{"127.0.0.1"}},
-		{50000, 0, []string{"127.0.0.1", "127.0.0.2", "127.0.0.3"}},
+		{1, 0, []string{"127.0.0.1"}},
+		{10, 0, []string{"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"}},
+		{50000, 0, []string{"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"}},
+		{100000, 0, []string{"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"}},
 		{10, 4, []string{"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"}},
 	} {
 		got, err := sourceAddrs(tc.conns, tc.n)
@@ -215,6 +217,8 @@ func TestPublicUpdate(t *testing.T) {
 	}{
 		{"public update", string(mastodonFrame("public", "update", []byte(status))), "123", true, false},
 		{"id first", string(mastodonFrame("public", "update", []byte(`{"id":"5","content":"<p>hi</p>"}`))), "5", true, false},
+		{"id first, not a number", string(mastodonFrame("public", "update", []byte(`{"id":"5x","content":"hi"}`))), "5x", true, false},
+		{"id first, cut short", `{"stream":["public"],"event":"update","payload":"{\"id\":\"5\",`, "", false, true},
 		{"user stream", string(mastodonFrame("user", "update", []byte(status))), "", false, false},
 		{"delete", string(mastodonFrame("public", "delete", []byte("123"))), "", false, false},
 		{"no stream", `{"event":"update","payload":"{}"}`, "", false, false},
@@ -238,9 +242,12 @@ func TestLatenciesMatchArrivalsToPosts(t *testing.T) {
 		{arrivals: []arrival{{"1", at(5)}, {"2", at(130)}}},
 		{arrivals: []arrival{{"2", at(110)}, {"other", at(120)}}}, // missed "1"; "other" was not posted here
 	}}
-	took, missing := f.latencies(posted)
+	took, missing, last := f.latencies(posted)
 	if want := []time.Duration{5 * time.Millisecond, 10 * time.Millisecond, 30 * time.Millisecond}; !cmp.Equal(took, want) || missing != 1 {
 		t.Errorf("latencies = %v, %d missing; want %v, 1", took, missing, want)
+	}
+	if want := []time.Duration{5 * time.Millisecond, 30 * time.Millisecond}; !cmp.Equal(last, want) {
+		t.Errorf("slowest by post = %v; want %v", last, want)
 	}
 	var many []time.Duration
 	for i := 1; i <= 200; i++ {

@@ -12,6 +12,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/tuskhq/tusk/internal/jobs"
+	"github.com/tuskhq/tusk/internal/searchindex"
 	"github.com/tuskhq/tusk/internal/store"
 )
 
@@ -38,10 +39,13 @@ type Table struct {
 
 // Report is what a copy did.
 type Report struct {
-	Tables  []Table
-	Absent  []string // source tables the target keeps otherwise (SQLite's search index)
-	Copied  int64
-	Elapsed time.Duration
+	Tables []Table
+	Absent []string // source tables the target keeps otherwise (SQLite's search index)
+	Copied int64
+	// Reindexed is how many statuses the target's search index was rebuilt for: the
+	// source's FTS5 table does not copy, so the target's index is built from the rows.
+	Reindexed int64
+	Elapsed   time.Duration
 }
 
 // Copy copies the SQLite database at sqlitePath into the PostgreSQL database at targetURL,
@@ -70,6 +74,9 @@ func Copy(ctx context.Context, sqlitePath, targetURL string, o Options) (Report,
 	defer srcTx.Rollback()
 	c := &copier{src: srcTx, dst: dst.DB(), o: o}
 	rep, err := c.run(ctx, src)
+	if err == nil {
+		rep.Reindexed, err = searchindex.Rebuild(ctx, dst, nil)
+	}
 	rep.Elapsed = time.Since(start)
 	return rep, err
 }

@@ -146,3 +146,28 @@ func replaceSearchPath(t *testing.T, raw, schema string) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// TestCopyRebuildsSearchIndex checks posts are found by their words on the target: the
+// source's FTS5 rows do not copy, so the copy must fill PostgreSQL's search_vector.
+func TestCopyRebuildsSearchIndex(t *testing.T) {
+	t.Parallel()
+	target := storetest.PostgresURL(t)
+	in := servertest.Start(t, store.SQLite, nil)
+	dbcopytest.Populate(t, in)
+	rep, err := dbcopy.Copy(context.Background(), sqlitePath(t, in.Store), target, dbcopy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openPG(t, target)
+	var statuses, found int64
+	if err := db.QueryRow(`SELECT COUNT(*) FROM statuses WHERE reblog_of_id IS NULL`).Scan(&statuses); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Reindexed != statuses {
+		t.Errorf("reindexed %d statuses; want %d", rep.Reindexed, statuses)
+	}
+	err = db.QueryRow(`SELECT COUNT(*) FROM statuses WHERE search_vector @@ plainto_tsquery('simple', 'bob''s status')`).Scan(&found)
+	if err != nil || found != 30 {
+		t.Errorf("statuses found by their words on the target = %d, %v; want 30", found, err)
+	}
+}

@@ -70,6 +70,9 @@ func WriteError(log *slog.Logger, w http.ResponseWriter, r *http.Request, err er
 	case errors.As(err, &he):
 	case errors.As(err, &tooLarge):
 		he = Errorf(http.StatusRequestEntityTooLarge, "Request body is larger than %d bytes", tooLarge.Limit)
+	case Unavailable(err):
+		he = &Error{Code: errUnavailable.Code, Msg: errUnavailable.Msg, Err: err}
+		w.Header().Set("Retry-After", "5")
 	default:
 		he = &Error{Code: http.StatusInternalServerError, Msg: "Internal server error", Err: err}
 	}

@@ -3,6 +3,7 @@ package mastoapi
 import (
 	"net/http"
 
+	"github.com/tuskhq/tusk/internal/accounts"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/mastoapi/entity"
@@ -48,6 +49,10 @@ func (a *API) instanceV1(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	mode, err := accounts.RegistrationsMode(r.Context(), a.Store, a.Config.Registrations)
+	if err != nil {
+		return err
+	}
 	cfg := a.Config
 	return httpx.OK(w, map[string]any{
 		"uri": cfg.LocalDomain, "title": cfg.SiteTitle, "short_description": descriptionDefault,
@@ -55,7 +60,7 @@ func (a *API) instanceV1(w http.ResponseWriter, r *http.Request) error {
 		"urls":      map[string]string{"streaming_api": a.streamingURL()},
 		"stats":     map[string]int64{"user_count": stats.Users, "status_count": stats.Statuses, "domain_count": stats.Domains},
 		"thumbnail": cfg.BaseURL() + entity.MissingHeaderPath, "languages": []string{"en"},
-		"registrations": cfg.Registrations != config.RegistrationsClosed, "approval_required": cfg.Registrations == config.RegistrationsApproval,
+		"registrations": mode != config.RegistrationsClosed, "approval_required": mode == config.RegistrationsApproval,
 		"invites_enabled": false,
 		"configuration": map[string]any{
 			"accounts": map[string]int{"max_featured_tags": 10}, "statuses": a.statusesConfig(),
@@ -78,6 +83,10 @@ func (a *API) instanceV2(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	mode, err := accounts.RegistrationsMode(r.Context(), a.Store, a.Config.Registrations)
+	if err != nil {
+		return err
+	}
 	cfg := a.Config
 	return httpx.OK(w, map[string]any{
 		"domain": cfg.LocalDomain, "title": cfg.SiteTitle, "version": version.Full(),
@@ -97,8 +106,8 @@ func (a *API) instanceV2(w http.ResponseWriter, r *http.Request) error {
 			"timelines_access":   a.timelinesAccess(),
 			"limited_federation": false,
 		},
-		"registrations": map[string]any{"enabled": cfg.Registrations != config.RegistrationsClosed,
-			"approval_required": cfg.Registrations == config.RegistrationsApproval, "reason_required": cfg.Registrations == config.RegistrationsApproval,
+		"registrations": map[string]any{"enabled": mode != config.RegistrationsClosed,
+			"approval_required": mode == config.RegistrationsApproval, "reason_required": mode == config.RegistrationsApproval,
 			"message": nil, "url": nil, "min_age": nil},
 		"contact": map[string]any{"email": cfg.ContactEmail, "account": contact},
 		"rules":   rules,

@@ -8,10 +8,15 @@ import (
 	"github.com/tuskhq/tusk/internal/accounts"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/httpx"
+	"github.com/tuskhq/tusk/internal/ipblock"
+	"github.com/tuskhq/tusk/internal/ratelimit"
 )
 
 // errRegistrationsClosed answers sign-ups when the instance takes none.
 var errRegistrationsClosed = &httpx.Error{Code: http.StatusForbidden, Msg: "This action is not allowed"}
+
+// errSignUpsBlocked answers sign-ups from an address an admin blocked from signing up.
+var errSignUpsBlocked = &httpx.Error{Code: http.StatusForbidden, Msg: "Sign-ups from your network are not allowed"}
 
 // maxReason bounds the text a sign-up sends for moderators to read.
 const maxReason = 1000
@@ -28,14 +33,28 @@ func (s *Service) signUp(w http.ResponseWriter, r *http.Request) error {
 	if auth.App == nil {
 		return httpx.ErrUnauthorized // only tokens issued to a client can sign members up
 	}
-	if s.Config.Registrations == config.RegistrationsClosed {
+	mode, err := s.Accounts.RegistrationsMode(r.Context())
+	if err != nil {
+		return err
+	}
+	if mode == config.RegistrationsClosed {
 		return errRegistrationsClosed
+	}
+	severity, err := s.Accounts.SignUpIPSeverity(r.Context(), ratelimit.ClientIP(r, s.Config.Network.TrustedProxies))
+	if err != nil {
+		return err
+	}
+	if severity == ipblock.SignUpBlock || severity == ipblock.NoAccess {
+		return errSignUpsBlocked
+	}
+	if severity == ipblock.SignUpRequiresApproval {
+		mode = config.RegistrationsApproval
 	}
 	p, err := httpx.ParseParams(w, r)
 	if err != nil {
 		return err
 	}
-	cp, err := s.signUpParams(r, p)
+	cp, err := s.signUpParams(r, p, mode == config.RegistrationsApproval)
 	if err != nil {
 		return writeInvalid(w, err)
 	}
@@ -51,8 +70,7 @@ func (s *Service) signUp(w http.ResponseWriter, r *http.Request) error {
 }
 
 // signUpParams reads and validates a sign-up, reporting every bad field at once.
-func (s *Service) signUpParams(r *http.Request, p httpx.Params) (accounts.CreateParams, error) {
-	approval := s.Config.Registrations == config.RegistrationsApproval
+func (s *Service) signUpParams(r *http.Request, p httpx.Params, approval bool) (accounts.CreateParams, error) {
 	cp := accounts.CreateParams{
 		Username: p.String("username"), Email: strings.TrimSpace(p.String("email")),
 		Password: p.String("password"), Locale: p.String("locale"),

@@ -8,6 +8,9 @@ import (
 
 // outboundClient is the guarded client for requests to other servers, built from the
 // network settings (ALLOWED_PRIVATE_ADDRESSES, the outbound deadline).
+// OutboundClient is a guarded client for requests leaving the instance, as every part uses.
+func (s *Server) OutboundClient() *outbound.Client { return s.outboundClient() }
+
 func (s *Server) outboundClient() *outbound.Client {
 	return outbound.New(outbound.Options{
 		Guard:     outbound.Guard{Allowed: s.Config.Network.AllowedPrivate},

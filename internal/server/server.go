@@ -150,7 +150,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	s.routes(mux) // by role: roles.go
 	s.mux = mux
 	s.handler = requestIDs(cfg.Network.TrustedProxies, logRequests(log,
-		compressJSON(cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux))))))))
+		s.blockIPs(compressJSON(cors(s.serveMetrics(s.OAuth.Authenticate(s.rateLimit(s.Metrics.Instrument(mux)))))))))
 	return s, nil
 }
 

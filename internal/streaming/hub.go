@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	"log/slog"
+	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -152,8 +154,10 @@ func (h *hub) deliver(ctx context.Context, ev social.Event, subs []*subscription
 		}
 		return
 	}
+	var ready []*client // queued to, to be flushed side by side
+	defer func() { flushAll(ready) }()
 	if ev.Name == social.EventUpdate || ev.Name == social.EventStatusUpdate {
-		subs = h.deliverShared(ctx, ev, subs)
+		subs = h.deliverShared(ctx, ev, subs, &ready)
 	}
 	// One message per viewer and stream, encoded once for each transport and shared by
 	// all of that viewer's connections: it is never changed once sent.
@@ -172,8 +176,8 @@ func (h *hub) deliver(ctx context.Context, ev social.Event, subs []*subscription
 	}
 	rendered := h.renderAll(ctx, ev, firsts)
 	for i, s := range subs {
-		if m := rendered[keys[i]]; keys[i] != "" && m != nil {
-			s.c.send(m)
+		if m := rendered[keys[i]]; keys[i] != "" && m != nil && s.c.queue(m) {
+			ready = append(ready, s.c)
 		}
 	}
 }
@@ -205,6 +209,31 @@ func (h *hub) renderAll(ctx context.Context, ev social.Event, firsts []*subscrip
 	}
 	wg.Wait()
 	return out
+}
+
+// flushAll has each client's transport write what was queued to it, the clients split
+// among as many goroutines as the process has processors: an event for thousands of
+// subscribers is thousands of write system calls, and no one of them waits on a peer.
+// A client listed twice finds its outbox empty the second time.
+func flushAll(clients []*client) {
+	const minPerWorker = 256 // below it, a goroutine costs more than it saves
+	workers := min(runtime.GOMAXPROCS(0), (len(clients)+minPerWorker-1)/minPerWorker)
+	if workers <= 1 {
+		for _, c := range clients {
+			c.tr.flush()
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	per := (len(clients) + workers - 1) / workers
+	for part := range slices.Chunk(clients, per) {
+		wg.Go(func() {
+			for _, c := range part {
+				c.tr.flush()
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // encoded fills in m's frames for both transports.

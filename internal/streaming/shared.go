@@ -8,11 +8,11 @@ import (
 	"github.com/tuskhq/tusk/internal/social"
 )
 
-// deliverShared delivers a status event to the subscribers of public and hashtag streams
+// deliverShared queues a status event to the subscribers of public and hashtag streams
 // with one rendering per stream, whatever their number (see social.StreamStatusShared),
-// and returns the subscriptions left for the per-viewer path: those of other streams and
-// those of a status that cannot be shared.
-func (h *hub) deliverShared(ctx context.Context, ev social.Event, subs []*subscription) (rest []*subscription) {
+// adds the clients it queued to to ready, and returns the subscriptions left for the
+// per-viewer path: those of other streams and those of a status that cannot be shared.
+func (h *hub) deliverShared(ctx context.Context, ev social.Event, subs []*subscription, ready *[]*client) (rest []*subscription) {
 	groups := map[string][]*subscription{}
 	var order []string
 	for _, s := range subs {
@@ -35,8 +35,8 @@ func (h *hub) deliverShared(ctx context.Context, ev social.Event, subs []*subscr
 			continue
 		}
 		for _, s := range group {
-			if m := byViewer[s.c.account().ID]; m != nil {
-				s.c.send(m)
+			if m := byViewer[s.c.account().ID]; m != nil && s.c.queue(m) {
+				*ready = append(*ready, s.c)
 			}
 		}
 	}

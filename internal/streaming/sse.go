@@ -27,15 +27,16 @@ func (s *Server) serveSSEPath(name string) http.HandlerFunc {
 			httpx.WriteError(s.log, w, r, err)
 			return
 		}
-		c := s.open(auth, nil)
+		tr := &sseTransport{ready: make(chan struct{}, 1)}
+		c := s.open(auth, tr)
 		defer s.close(c)
 		s.subscribe(c, st)
-		s.streamSSE(w, r, c)
+		s.streamSSE(w, r, c, tr)
 	}
 }
 
 // streamSSE writes c's events until the client leaves or the connection must end.
-func (s *Server) streamSSE(w http.ResponseWriter, r *http.Request, c *client) {
+func (s *Server) streamSSE(w http.ResponseWriter, r *http.Request, c *client, tr *sseTransport) {
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -56,12 +57,8 @@ func (s *Server) streamSSE(w http.ResponseWriter, r *http.Request, c *client) {
 	defer heartbeat.Stop()
 	for {
 		select {
-		case m := <-c.out:
-			frame := m.sse
-			if frame == "" {
-				frame = sseFrame(m)
-			}
-			if !write(frame) {
+		case <-tr.ready:
+			if !write(sseFrames(c.take())) {
 				return
 			}
 		case <-heartbeat.C:
@@ -74,6 +71,37 @@ func (s *Server) streamSSE(w http.ResponseWriter, r *http.Request, c *client) {
 			return
 		}
 	}
+}
+
+// sseTransport wakes an SSE stream's handler, which writes the events itself.
+type sseTransport struct {
+	ready chan struct{} // one slot: the handler takes everything queued when it wakes
+}
+
+func (t *sseTransport) flush() {
+	select {
+	case t.ready <- struct{}{}:
+	default: // already awake
+	}
+}
+
+func (t *sseTransport) ping()           {} // SSE has its own heartbeat
+func (t *sseTransport) closeFor(string) {} // the handler sees the client's end
+
+// sseFrames joins the frames of queued events, to be written and flushed at once.
+func sseFrames(out []*message) string {
+	if len(out) == 1 && out[0].sse != "" {
+		return out[0].sse
+	}
+	var b strings.Builder
+	for _, m := range out {
+		if m.sse != "" {
+			b.WriteString(m.sse)
+		} else {
+			b.WriteString(sseFrame(m)) // not stored: a message may be shared
+		}
+	}
+	return b.String()
 }
 
 // sseFrame is one event; a payload's newlines (none in JSON) would each need a data line.

@@ -6,9 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync/atomic"
 
-	"github.com/coder/websocket"
+	"github.com/gobwas/ws"
 
 	"github.com/tuskhq/tusk/internal/httpx"
 )
@@ -56,74 +55,60 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		}
 		initial = &st
 	}
-	opts := &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled}
-	if protocol != "" {
-		opts.Subprotocols = []string{protocol}
-	}
 	// Subscribed before the handshake completes, so that a client who sees the socket
 	// open misses nothing published after.
-	ws := &socket{s: s}
-	c := s.open(auth, ws)
-	ws.c = c
+	sock := &socket{}
+	c := s.open(auth, sock)
+	sock.c = c
 	if initial != nil {
 		s.subscribe(c, *initial)
 	}
-	conn, err := websocket.Accept(w, r, opts)
-	if err != nil {
+	if err := sock.accept(w, r, protocol); err != nil {
 		s.close(c)
-		return // Accept has answered the client
-	}
-	conn.SetReadLimit(maxClientMessage)
-	ws.conn = conn
-	ws.ready.Store(true)
-	select {
-	case <-c.done: // ended during the handshake
-		ws.closeFor(c.endReason())
-	default:
-		ws.wake() // events queued during the handshake
+		return // the upgrader has answered the client
 	}
 	// The handler returns once the socket is hijacked: its goroutine's stack grew while
 	// authenticating, and a fresh reader keeps an idle socket to a few kilobytes.
 	go func() {
 		defer s.close(c)
-		s.readWebSocket(context.Background(), conn, c)
+		sock.read(func(data []byte) { s.handleMessage(c, data) })
 	}()
 }
 
-// readWebSocket handles the client's requests until it leaves or sends a binary frame.
-func (s *Server) readWebSocket(ctx context.Context, conn *websocket.Conn, c *client) {
-	for {
-		typ, data, err := conn.Read(ctx)
-		if err != nil {
-			c.end(endServer)
-			return
-		}
-		if typ == websocket.MessageBinary {
-			c.end(endBinary)
-			return
-		}
-		var req request
-		if json.Unmarshal(data, &req) != nil {
-			c.send(&message{error: &errorFrame{Error: "Malformed request", Status: http.StatusBadRequest}})
-			continue
-		}
-		s.handleRequest(ctx, c, req)
+// upgrader answers the handshake. No extension is offered: permessage-deflate would
+// cost a compressor per connection, and every frame would have to be compressed for
+// each subscriber instead of encoded once for all.
+func upgrader(protocol string) ws.HTTPUpgrader {
+	u := ws.HTTPUpgrader{}
+	if protocol != "" {
+		u.Protocol = func(p string) bool { return p == protocol }
 	}
+	return u
+}
+
+// handleMessage answers one text message of the client: subscribe or unsubscribe.
+func (s *Server) handleMessage(c *client, data []byte) {
+	var req request
+	if json.Unmarshal(data, &req) != nil {
+		c.send(errorMessage("Malformed request", http.StatusBadRequest))
+		return
+	}
+	s.handleRequest(context.Background(), c, req)
 }
 
 func (s *Server) handleRequest(ctx context.Context, c *client, req request) {
 	if req.Type != "subscribe" && req.Type != "unsubscribe" {
-		c.send(&message{error: &errorFrame{Error: "Unknown message type", Status: http.StatusBadRequest}})
+		c.send(errorMessage("Unknown message type", http.StatusBadRequest))
 		return
 	}
 	st, err := s.resolve(ctx, c.auth, req.Stream, req.Tag, req.listID())
 	if err != nil {
 		var he *httpx.Error
 		if errors.As(err, &he) {
-			c.send(&message{error: &errorFrame{Error: he.Msg, Status: he.Code}})
+			c.send(errorMessage(he.Msg, he.Code))
 		} else {
 			s.log.Warn("streaming: subscribe", "err", err)
-			c.send(&message{error: &errorFrame{Error: "Internal error", Status: http.StatusInternalServerError}})
+			c.send(errorMessage("Internal error", http.StatusInternalServerError))
 		}
 		return
 	}
@@ -134,71 +119,12 @@ func (s *Server) handleRequest(ctx context.Context, c *client, req request) {
 	}
 }
 
-// socket is one open WebSocket. An idle socket costs one goroutine, its reader: a
-// writer runs only while events wait in the outbox, and a ping only until its pong.
-type socket struct {
-	s                *Server
-	conn             *websocket.Conn
-	c                *client
-	ready            atomic.Bool // the handshake is done: writes may start
-	writing, pinging atomic.Bool
+func errorMessage(msg string, status int) *message {
+	return &message{error: &errorFrame{Error: msg, Status: status}}
 }
 
-// wake starts a writer unless one runs; the hub calls it after queueing an event.
-func (ws *socket) wake() {
-	if ws.ready.Load() && ws.writing.CompareAndSwap(false, true) {
-		go ws.drain()
-	}
-}
-
-// drain writes the queued events and exits when the outbox is empty.
-func (ws *socket) drain() {
-	for {
-		select {
-		case m := <-ws.c.out:
-			if err := writeFrame(context.Background(), ws.conn, m); err != nil {
-				ws.c.end(endServer)
-				return
-			}
-		default:
-			ws.writing.Store(false)
-			// An event queued between the empty read and the store has no writer yet.
-			if len(ws.c.out) == 0 || !ws.writing.CompareAndSwap(false, true) {
-				return
-			}
-		}
-	}
-}
-
-// ping waits for the peer's pong; a pong that has not come when the next ping is due
-// means the peer is gone.
-func (ws *socket) ping() {
-	if !ws.ready.Load() || !ws.pinging.CompareAndSwap(false, true) {
-		return
-	}
-	go func() {
-		defer ws.pinging.Store(false)
-		ctx, cancel := context.WithTimeout(context.Background(), ws.s.opts.Ping)
-		defer cancel()
-		if err := ws.conn.Ping(ctx); err != nil {
-			ws.c.end(endDead)
-		}
-	}()
-}
-
-// closeFor closes the socket once its client has ended, with a status saying why.
-func (ws *socket) closeFor(reason string) {
-	if !ws.ready.Load() {
-		return // the handshake's end closes it
-	}
-	if reason == endDead {
-		go ws.conn.CloseNow() // a closing handshake would wait for a peer who is gone
-		return
-	}
-	go ws.conn.Close(closeStatus(reason), reason)
-}
-
-// wsFrame encodes m as Mastodon's WebSocket sends it.
+// wsFrame encodes m as Mastodon's WebSocket sends it: one text frame, header included.
+// A server's frames are not masked, so the same bytes go to every subscriber.
 func wsFrame(m *message) ([]byte, error) {
 	var v any = frame{Stream: m.stream, Event: m.event, Payload: m.payload}
 	if m.error != nil {
@@ -208,30 +134,23 @@ func wsFrame(m *message) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("streaming: encode frame: %w", err)
 	}
-	return b, nil
+	return ws.MustCompileFrame(ws.NewTextFrame(b)), nil // to memory: cannot fail
 }
 
-func writeFrame(ctx context.Context, conn *websocket.Conn, m *message) error {
-	b := m.ws
-	if b == nil {
-		var err error
-		if b, err = wsFrame(m); err != nil {
-			return err
-		}
-	}
-	wctx, cancel := context.WithTimeout(ctx, writeTimeout)
-	defer cancel()
-	return conn.Write(wctx, websocket.MessageText, b)
-}
-
-func closeStatus(reason string) websocket.StatusCode {
+func closeStatus(reason string) ws.StatusCode {
 	switch reason {
 	case endSession:
-		return websocket.StatusPolicyViolation
+		return ws.StatusPolicyViolation
 	case endSlow:
-		return websocket.StatusTryAgainLater
+		return 1013 // try again later (RFC 6455's registry; gobwas/ws names no constant)
 	case endBinary:
-		return websocket.StatusUnsupportedData
+		return ws.StatusUnsupportedData
+	case endTooBig:
+		return ws.StatusMessageTooBig
+	case endInvalid:
+		return ws.StatusProtocolError
+	case endClient:
+		return ws.StatusNormalClosure
 	}
-	return websocket.StatusGoingAway
+	return ws.StatusGoingAway
 }

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/tuskhq/tusk/internal/accounts"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/httpx"
 	"github.com/tuskhq/tusk/internal/mastoapi/entity"
@@ -91,7 +92,11 @@ func (p *Pages) landing(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	mode, err := accounts.RegistrationsMode(ctx, p.Store, p.Config.Registrations)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	return landingPage.Execute(w, map[string]any{"Title": p.Config.SiteTitle, "Users": stats.Users, "Statuses": stats.Statuses,
-		"Domain": p.Config.LocalDomain, "Open": p.Config.Registrations != config.RegistrationsClosed, "Version": version.Version})
+		"Domain": p.Config.LocalDomain, "Open": mode != config.RegistrationsClosed, "Version": version.Version})
 }
