@@ -25,8 +25,8 @@ with --database-url (or DATABASE_URL) it works in a new schema bench_<random> of
 PostgreSQL database; otherwise in a SQLite database in a temporary folder (or in an
 empty --data-dir). Both are removed at the end unless --keep is given.
 
-Also: tusk bench jobs (the job queues) and tusk bench streaming (streaming connections at
-scale); each takes --help.
+Also: tusk bench jobs (the job queues), tusk bench streaming (streaming connections at
+scale) and tusk bench fediverse (delivery to a simulated fediverse); each takes --help.
 `
 
 // benchFlags are the bench command's own flags, beside the usual settings.
@@ -54,12 +54,15 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if len(args) > 0 && args[0] == "jobs" {
 		return benchJobs(ctx, args[1:], stdout, stderr, getenv)
 	}
+	if len(args) > 0 && args[0] == "fediverse" {
+		return benchFediverse(ctx, args[1:], stdout, stderr, getenv)
+	}
 	if len(args) > 0 && args[0] == "streaming" {
 		return benchStreaming(ctx, args[1:], stdout, stderr, getenv)
 	}
 	if len(args) == 0 || args[0] != "timelines" {
 		fmt.Fprint(stderr, benchUsage)
-		return errors.New("bench: unknown or missing benchmark (want: timelines, jobs or streaming)")
+		return errors.New("bench: unknown or missing benchmark (want: timelines, jobs, streaming or fediverse)")
 	}
 	cfg, b, dataDirSet, err := loadBenchConfig(args[1:], stderr, getenv)
 	if err != nil {

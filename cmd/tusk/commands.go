@@ -140,6 +140,7 @@ Media commands (storage backends, remote media cache):
   remove-orphans [--dry-run]
 
 ` + admin.OpsUsage() + backupUsage + `
+` + federationUsage + `
 Run "tusk admin accounts COMMAND --help" for a command's flags, and
 "tusk serve --help" for the settings (database, domain) every command reads.
 `
@@ -156,7 +157,7 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if len(rest) > 0 && isBackupGroup(rest[0]) {
 		return runBackupGroup(ctx, cfg, rest, stdout, stderr, getenv)
 	}
-	if len(rest) == 0 || (rest[0] != "accounts" && rest[0] != "queues" && rest[0] != "media" && !isDiscoveryGroup(rest[0]) && !admin.IsInstanceGroup(rest[0]) && !admin.IsOpsGroup(rest[0])) {
+	if len(rest) == 0 || (rest[0] != "accounts" && rest[0] != "queues" && rest[0] != "media" && rest[0] != "federation" && !isDiscoveryGroup(rest[0]) && !admin.IsInstanceGroup(rest[0]) && !admin.IsOpsGroup(rest[0])) {
 		fmt.Fprint(stderr, adminUsage)
 		return fmt.Errorf("admin: unknown or missing group (want: accounts or queues)")
 	}
@@ -165,6 +166,9 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return err
 	}
 	defer srv.Close()
+	if rest[0] == "federation" {
+		return runFederationGroup(ctx, srv, rest, stdout)
+	}
 	if admin.IsOpsGroup(rest[0]) {
 		return runOpsGroup(ctx, srv, rest, stdout, stderr)
 	}

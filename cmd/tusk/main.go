@@ -18,7 +18,7 @@ Usage:
   tusk serve   [flags]                 run the instance (applies migrations first)
   tusk migrate [flags]                 apply database migrations and exit
   tusk admin   [flags] accounts|queues ...  operator commands (see: tusk admin --help)
-  tusk bench   timelines|jobs|streaming [flags]  measure a fresh instance (see: tusk bench --help)
+  tusk bench   timelines|jobs|streaming|fediverse [flags]  measure a fresh instance (see: tusk bench --help)
   tusk version  [flags]                print the version, and the schema versions of the binary and database
 
 Every flag can also be set by the environment variable named in its help;

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tuskhq/tusk/internal/config"
+	"github.com/tuskhq/tusk/internal/delivery"
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/store"
@@ -49,6 +50,8 @@ type Service struct {
 	Log    *slog.Logger
 	// Sessions signs admins in to the web page.
 	Sessions *websession.Service
+	// Delivery, when set, serves the per-host delivery API and page (/admin/federation).
+	Delivery *delivery.Service
 }
 
 // IsAdmin reports whether u may use the console: Admins and the Owner.

@@ -33,6 +33,9 @@ func (s *Service) Routes(mux *http.ServeMux) {
 	mux.Handle("GET "+PagePath, s.adminPage(s.queuesPage))
 	mux.Handle("POST "+PagePath+"/{queue}/{action}", s.adminForm(s.queueForm))
 	mux.Handle("POST "+PagePath+"/jobs/{id}/{action}", s.adminForm(s.jobForm))
+	if s.Delivery != nil {
+		s.federationRoutes(mux)
+	}
 }
 
 // adminPage lets signed-in admins through; anonymous visitors are sent to sign in,

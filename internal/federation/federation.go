@@ -6,6 +6,7 @@
 package federation
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -28,6 +29,9 @@ type Service struct {
 	URLs   URLs
 	Keys   *Keys
 	Now    func() time.Time // the clock; nil is time.Now
+	// MarkAlive, when set, hears of the actor of each validly signed delivery, so that
+	// delivery stops treating its host as unavailable (delivery.Service.MarkAlive).
+	MarkAlive func(ctx context.Context, actorURI string) error
 
 	remoteKeys keyCache // remote public keys already parsed, by key id
 }

@@ -54,6 +54,7 @@ func (s *Service) postInbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.markAlive(r.Context(), act.Actor)
 	if err := s.enqueueIngress(r.Context(), act.ID, accountID, body); err != nil {
 		return err
 	}
@@ -182,4 +183,14 @@ func (s *Service) enqueueIngress(ctx context.Context, activityID string, account
 		}
 		return s.Jobs.Enqueue(ctx, q, IngressArgs{ActorID: accountID, Body: string(body)}, nil)
 	})
+}
+
+// markAlive tells delivery that the signer's host works; failing to is only logged.
+func (s *Service) markAlive(ctx context.Context, actorURI string) {
+	if s.MarkAlive == nil {
+		return
+	}
+	if err := s.MarkAlive(ctx, actorURI); err != nil && s.Log != nil {
+		s.Log.Warn("federation: mark host alive", "actor", actorURI, "err", err)
+	}
 }

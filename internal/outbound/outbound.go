@@ -71,6 +71,9 @@ func New(o Options) *Client {
 		MaxResponseHeaderBytes: 64 << 10,
 		IdleConnTimeout:        90 * time.Second,
 		MaxIdleConnsPerHost:    4,
+		// A custom DialContext turns Go's automatic HTTP/2 off; ask for it again, so a
+		// server that offers it gets many deliveries over one connection.
+		ForceAttemptHTTP2: true,
 	}
 	c := &http.Client{Transport: transport, CheckRedirect: checkRedirect(o.MaxRedirects)}
 	return &Client{http: c, userAgent: o.UserAgent, timeout: o.Timeout}

@@ -15,7 +15,8 @@ import (
 func (s *Server) wireConsole(reg *jobs.Registry) {
 	s.Metrics = metrics.New(s.Config.Admin)
 	s.Sessions = &websession.Service{Store: s.Store, Accounts: s.Accounts, Config: s.Config, Log: s.Log}
-	s.Console = &console.Service{Store: s.Store, Config: s.Config, Log: s.Log, Sessions: s.Sessions}
+	s.Console = &console.Service{Store: s.Store, Config: s.Config, Log: s.Log, Sessions: s.Sessions,
+		Delivery: s.Delivery}
 	reg.Observe(s.Metrics)
 	s.Console.RegisterJobs(reg)
 	s.Sessions.RegisterJobs(reg)

@@ -25,13 +25,21 @@ func (s *Server) registerWorkers(reg *jobs.Registry) {
 	s.registerBackupJobs(reg)
 }
 
-// StartJobs starts working the queues this process's role works (none for web only).
-func (s *Server) StartJobs(ctx context.Context) error { return s.Jobs.Start(ctx) }
+// StartJobs starts working the queues this process's role works (none for web only),
+// and delivery when they include push.
+func (s *Server) StartJobs(ctx context.Context) error {
+	if err := s.Jobs.Start(ctx); err != nil {
+		return err
+	}
+	s.startDelivery(ctx)
+	return nil
+}
 
 // StopJobs lets running jobs finish for up to grace, then cancels them; a cancelled job
 // runs again later.
 func (s *Server) StopJobs(grace time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
+	s.stopDelivery()
 	return s.Jobs.Stop(ctx)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/tuskhq/tusk/internal/blob"
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/console"
+	"github.com/tuskhq/tusk/internal/delivery"
 	"github.com/tuskhq/tusk/internal/emoji"
 	"github.com/tuskhq/tusk/internal/federation"
 	"github.com/tuskhq/tusk/internal/jobs"
@@ -56,6 +57,8 @@ type Server struct {
 	Streaming *streaming.Server // the streaming API of this process
 
 	Federation *federation.Service // ActivityPub: discovery, documents, inboxes, deliveries
+	Delivery   *delivery.Service   // per-host delivery queue and health: delivery.go
+	delivering *deliveryRun
 }
 
 // Open connects to the database, applies pending migrations and wires every part.
@@ -124,6 +127,7 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error)
 	}
 	s.Federation = federation.New(st, s.Social, cfg, log, s.outboundClient(), nil)
 	s.Social.Resolver = s.Federation // search with resolve=true asks other servers
+	s.wireDelivery()
 	reg := jobs.NewRegistry()
 	s.registerWorkers(reg)
 	s.wireConsole(reg)
