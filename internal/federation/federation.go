@@ -29,7 +29,8 @@ type Service struct {
 	Keys   *Keys
 	Now    func() time.Time // the clock; nil is time.Now
 
-	remoteKeys keyCache // remote public keys already parsed, by key id
+	remoteKeys keyCache     // remote public keys already parsed, by key id
+	ingress    ingressGroup // deliveries waiting for their group commit
 }
 
 // New builds the federation edge over the domain services.
