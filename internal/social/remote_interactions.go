@@ -186,7 +186,7 @@ func (s *Service) ReceiveBlock(ctx context.Context, actor, target *model.Account
 
 // ReceiveUndoBlock lifts a remote account's block.
 func (s *Service) ReceiveUndoBlock(ctx context.Context, actor, target *model.Account) error {
-	return s.Store.DeleteRelation(ctx, store.Blocks, actor.ID, target.ID)
+	return s.Store.Writer().DeleteRelation(ctx, store.Blocks, actor.ID, target.ID)
 }
 
 // ReceiveFlag files a remote server's report about a local account for the moderators,
@@ -240,7 +240,7 @@ func (s *Service) ReceivePin(ctx context.Context, actor *model.Account, st *mode
 	if st.AccountID != actor.ID {
 		return fmt.Errorf("%w: pin of status %d", ErrForeignObject, st.ID)
 	}
-	err := s.Store.PinStatus(ctx, actor.ID, st.ID)
+	err := s.Store.Writer().PinStatus(ctx, actor.ID, st.ID)
 	if errors.Is(err, store.ErrConflict) {
 		return nil
 	}
@@ -249,7 +249,7 @@ func (s *Service) ReceivePin(ctx context.Context, actor *model.Account, st *mode
 
 // ReceiveUnpin removes a remote account's pin.
 func (s *Service) ReceiveUnpin(ctx context.Context, actor *model.Account, st *model.Status) error {
-	err := s.Store.UnpinStatus(ctx, actor.ID, st.ID)
+	err := s.Store.Writer().UnpinStatus(ctx, actor.ID, st.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
