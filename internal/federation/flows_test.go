@@ -197,3 +197,27 @@ func withKey(doc map[string]any, keyID, pem string) map[string]any {
 	out["publicKey"] = map[string]any{"id": keyID, "owner": doc["id"], "publicKeyPem": pem}
 	return out
 }
+
+func TestAccountLookupResolvesRemoteThroughWebFinger(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, in *servertest.Instance) {
+		bob := in.NewMember(t, "bob")
+		remote := fedtest.NewRemote(t)
+		remote.NewActor(t, "carol")
+		lookup := "/api/v1/accounts/lookup?acct="
+		if resp := in.Do(t, "", "GET", lookup+"carol@"+remote.Host, nil); resp.Status != 404 {
+			t.Errorf("anonymous lookup of an unknown remote account: status %d; want 404 (nothing fetched)", resp.Status)
+		}
+		var acct struct{ ID, Acct string }
+		bob.Do(t, "GET", lookup+"carol@"+remote.Host, nil).JSON(t, &acct)
+		if acct.Acct != "carol@"+remote.Host {
+			t.Fatalf("lookup = %+v; want carol@%s resolved", acct, remote.Host)
+		}
+		if resp := in.Do(t, "", "GET", lookup+"carol@"+remote.Host, nil); resp.Status != 200 {
+			t.Errorf("anonymous lookup of a known remote account: status %d; want 200", resp.Status)
+		}
+		if resp := bob.Do(t, "GET", lookup+"nobody@"+remote.Host, nil); resp.Status != 404 {
+			t.Errorf("lookup of a handle WebFinger does not know: status %d; want 404", resp.Status)
+		}
+	})
+}
