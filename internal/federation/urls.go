@@ -47,9 +47,7 @@ func (u URLs) Status(username string, id int64) string {
 }
 
 // StatusActivity is the id of the Create (or, for a boost, the Announce) of a status.
-func (u URLs) StatusActivity(username string, id int64) string {
-	return u.Status(username, id) + "/activity"
-}
+func (u URLs) StatusActivity(username string, id int64) string { return u.Status(username, id) + "/activity" }
 
 // Replies is a local status's replies collection.
 func (u URLs) Replies(username string, id int64) string { return u.Status(username, id) + "/replies" }
