@@ -201,8 +201,9 @@ func waitDelivered(t *testing.T, in *instance, sk *sink, fl *follower, led *ledg
 	for {
 		undelivered, unfetched := 0, 0
 		example := ""
+		created := fl.inbox.Objects("Create")
 		for key, p := range led.posts {
-			if !fl.created(p.URI) {
+			if !created[p.URI] {
 				undelivered++
 				example = p.URI
 			}
