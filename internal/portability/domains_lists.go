@@ -188,8 +188,9 @@ func (s *Service) listNamed(ctx context.Context, li *listImport, title string) (
 	return l, nil
 }
 
-// followForList follows target unless the member already does; a locked account's
-// pending request cannot go into a list yet.
+// followForList follows target unless the member already does; a pending request (to a
+// locked account, or to any remote account until its server accepts) cannot go into a
+// list yet.
 func (s *Service) followForList(ctx context.Context, acc, target *model.Account) error {
 	if target.ID == acc.ID {
 		return nil
@@ -198,7 +199,11 @@ func (s *Service) followForList(ctx context.Context, acc, target *model.Account)
 	if err != nil {
 		return refused(err)
 	}
-	if !rel.Following {
+	switch {
+	case rel.Following:
+	case !target.IsLocal():
+		return errSkip{target.Acct() + ": a follow request was sent to their server; add them to the list once it is accepted"}
+	default:
 		return errSkip{target.Acct() + " approves followers: a follow request was sent; add them to the list once it is accepted"}
 	}
 	return nil

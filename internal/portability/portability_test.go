@@ -72,6 +72,19 @@ func (w *world) follow(a, b *model.Account, reblogs, notify bool, langs ...strin
 	if _, err := w.svc.Follow(context.Background(), a, b.ID, social.FollowOptions{Reblogs: &reblogs, Notify: &notify, Languages: langs}); err != nil {
 		w.t.Fatal(err)
 	}
+	w.acceptRemote(a, b)
+}
+
+// acceptRemote plays the remote server's Accept of a's follow of remote account b: a
+// follow of a remote account waits for it, as over federation.
+func (w *world) acceptRemote(a, b *model.Account) {
+	w.t.Helper()
+	if b.IsLocal() {
+		return
+	}
+	if err := w.svc.ReceiveFollowAccepted(context.Background(), a, b); err != nil {
+		w.t.Fatalf("accept %s's follow of %s: %v", a.Username, b.Acct(), err)
+	}
 }
 
 func (w *world) export(a *model.Account, kind string) string {
@@ -121,6 +134,7 @@ func TestFollowingRoundTrip(t *testing.T) {
 		if c := counts(res); c != [4]int{3, 1, 3, 0} {
 			t.Fatalf("import counts (imported, pending, skipped, removed) = %v; want [3 1 3 0]; problems %q", c, res.Problems)
 		}
+		w.acceptRemote(w.erin, w.dave)
 		if got := w.export(w.erin, "following"); got != want {
 			t.Errorf("round trip: erin's following export:\n%s\nwant:\n%s", got, want)
 		}
@@ -136,6 +150,7 @@ func TestFollowingRoundTrip(t *testing.T) {
 		if c := counts(res); c != [4]int{1, 0, 0, 1} {
 			t.Fatalf("overwrite counts = %v; want [1 0 0 1]", c)
 		}
+		w.acceptRemote(w.erin, w.dave)
 		want = "Account address,Show boosts,Notify on new posts,Languages\ndave@remote.example,true,false,\n"
 		if got := w.export(w.erin, "following"); got != want {
 			t.Errorf("after overwrite:\n%s\nwant:\n%s", got, want)

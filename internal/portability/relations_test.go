@@ -90,6 +90,7 @@ func TestListsRoundTrip(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		w := newWorld(t, st)
+		w.follow(w.alice, w.dave, true, false) // a remote account enters a list once followed
 		file := "Friends,bob@example.test\n" +
 			"Friends,dave@remote.example\n" +
 			"\"Far, away\",new@far.example\n" + // unknown remote: pending
@@ -119,6 +120,7 @@ func TestListsRoundTrip(t *testing.T) {
 		if strings.Join(titles, "|") != "Far, away|Friends|Locked" {
 			t.Errorf("lists made: %q; want the three named (a pending or requested member's list waits for them)", titles)
 		}
+		w.follow(w.erin, w.dave, true, false) // erin's list takes dave once his server has accepted her
 		w.importCSV(w.erin, "lists", exported, false)
 		if got := w.export(w.erin, "lists"); got != exported {
 			t.Errorf("round trip = %q; want %q", got, exported)
