@@ -36,23 +36,26 @@ func (s *Service) documentRoutes(mux *http.ServeMux) {
 }
 
 // handleAP registers a route that always answers with an ActivityPub document. Every
-// document route goes through here (or handleNegotiated), so access checks on fetches,
-// such as AUTHORIZED_FETCH, belong in serveAP.
+// document route goes through here (or handleNegotiated), so every one is behind
+// RequireSignedFetch: AUTHORIZED_FETCH and the signer a private status needs.
 func (s *Service) handleAP(mux *http.ServeMux, pattern string, h docHandler) {
-	mux.Handle(pattern, httpx.Serve(s.Log, func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle(pattern, s.RequireSignedFetch(httpx.Serve(s.Log, func(w http.ResponseWriter, r *http.Request) error {
 		return s.serveAP(w, r, h)
-	}))
+	})))
 }
 
 // handleNegotiated registers a route that answers with a document for ActivityPub
 // clients and with page for browsers.
 func (s *Service) handleNegotiated(mux *http.ServeMux, pattern string, h docHandler, page httpx.Handler) {
-	mux.Handle(pattern, httpx.Serve(s.Log, func(w http.ResponseWriter, r *http.Request) error {
-		w.Header().Add("Vary", "Accept")
+	negotiated := s.RequireSignedFetch(httpx.Serve(s.Log, func(w http.ResponseWriter, r *http.Request) error {
 		if wantsActivityJSON(r) {
 			return s.serveAP(w, r, h)
 		}
 		return page(w, r)
+	}))
+	mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Accept") // first: the answer's kind depends on it most
+		negotiated.ServeHTTP(w, r)
 	}))
 }
 
@@ -130,8 +133,8 @@ func (s *Service) instanceActorDocument(r *http.Request) (any, error) {
 }
 
 // publicStatus loads a status of the route's account that anyone may read: public or
-// unlisted. Other statuses are the same 404 as missing ones until signed fetches can
-// tell who asks.
+// unlisted; other statuses are the same 404 as missing ones. Pages and the replies
+// collection show only these; documents go through fetchedStatus.
 func (s *Service) publicStatus(r *http.Request) (*model.Account, *model.Status, error) {
 	a, err := s.activeAccount(r.Context(), r.PathValue("username"))
 	if err != nil {
@@ -154,8 +157,30 @@ func (s *Service) publicStatus(r *http.Request) (*model.Account, *model.Status, 
 	return a, st, nil
 }
 
+// fetchedStatus loads a status of the route's account that the fetch may read: public
+// and unlisted ones for anyone, followers-only and direct ones for a signed fetch by an
+// account allowed to see them (FetchableStatus); the rest are the 404 of a missing one.
+func (s *Service) fetchedStatus(r *http.Request) (*model.Status, error) {
+	a, err := s.activeAccount(r.Context(), r.PathValue("username"))
+	if err != nil {
+		return nil, err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, httpx.ErrNotFound
+	}
+	st, err := s.FetchableStatus(r, id)
+	if err != nil {
+		return nil, err
+	}
+	if st.AccountID != a.ID {
+		return nil, httpx.ErrNotFound
+	}
+	return st, nil
+}
+
 func (s *Service) statusDocument(r *http.Request) (any, error) {
-	_, st, err := s.publicStatus(r)
+	st, err := s.fetchedStatus(r)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +191,7 @@ func (s *Service) statusDocument(r *http.Request) (any, error) {
 }
 
 func (s *Service) activityDocument(r *http.Request) (any, error) {
-	_, st, err := s.publicStatus(r)
+	st, err := s.fetchedStatus(r)
 	if err != nil {
 		return nil, err
 	}
