@@ -187,7 +187,7 @@ func adminCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return admin.Instance(ctx, admin.InstanceDeps{Store: srv.Store, Emoji: im, Out: stdout}, rest[0], rest[1:])
 	}
 	return admin.Accounts(ctx, admin.Deps{Store: srv.Store, Config: cfg, Accounts: srv.Accounts,
-		Portability: portability.New(srv.Social), Refresher: srv.Federation, Out: stdout, Progress: stderr}, rest[1:])
+		Portability: portability.New(srv.Social), Refresher: srv.Federation, Mover: srv.Federation, Out: stdout, Progress: stderr}, rest[1:])
 }
 
 // printVersion prints the binary's versions and, when the configured database exists

@@ -28,8 +28,10 @@ type Deps struct {
 	Portability *portability.Service
 	// Refresher fetches remote actors again (accounts refresh); nil without federation.
 	Refresher ActorRefresher
-	Out       io.Writer
-	Progress  io.Writer // progress bars of long commands; nil shows none
+	// Mover declares aliases, moves accounts and announces rotated keys; nil without federation.
+	Mover    AccountMover
+	Out      io.Writer
+	Progress io.Writer // progress bars of long commands; nil shows none
 }
 
 type command struct {
@@ -47,7 +49,9 @@ func commands() map[string]command {
 		"export":      {"export USERNAME --kind K [--out FILE]", exportData},
 		"import":      {"import USERNAME --kind K --file FILE [--overwrite]", importData},
 		"refresh":     {"refresh USER@DOMAIN | --domain D | --all [--concurrency N]   fetch remote profiles again", refresh},
-		"rotate-keys": {"rotate-keys USERNAME | --all   new signing keys (restart tusk afterwards)", rotateKeys},
+		"rotate-keys": {"rotate-keys USERNAME | --all   new signing keys, announced to followers' servers", rotateKeys},
+		"aliases":     {"aliases USERNAME [--add HANDLE | --remove HANDLE | --list]   accounts this one moved from", aliases},
+		"move":        {"move USERNAME --to HANDLE   move to an account that lists USERNAME as an alias", move},
 	}
 }
 
@@ -57,7 +61,7 @@ func Accounts(ctx context.Context, d Deps, args []string) error {
 	cmds := commands()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(d.Out, "Usage: tusk admin accounts COMMAND [flags]\n\nCommands:")
-		for _, name := range []string{"create", "list", "modify", "approve", "delete", "export", "import", "rotate-keys", "refresh"} {
+		for _, name := range []string{"create", "list", "modify", "approve", "delete", "export", "import", "rotate-keys", "refresh", "aliases", "move"} {
 			fmt.Fprintln(d.Out, "  "+cmds[name].synopsis)
 		}
 		if len(args) == 0 {
@@ -67,7 +71,7 @@ func Accounts(ctx context.Context, d Deps, args []string) error {
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
-		return fmt.Errorf("accounts: unknown command %q (want create, list, modify, approve, delete, export, import, rotate-keys or refresh)", args[0])
+		return fmt.Errorf("accounts: unknown command %q (want create, list, modify, approve, delete, export, import, rotate-keys, refresh, aliases or move)", args[0])
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.SetOutput(d.Out)

@@ -53,11 +53,25 @@ func rotateKeys(ctx context.Context, d Deps, fs *flag.FlagSet, args []string) er
 			return fmt.Errorf("%s: %w", a.Username, err)
 		default:
 			rotated++
+			if err := announceKey(ctx, d, a); err != nil {
+				return err
+			}
 		}
 	}
 	fmt.Fprintf(d.Out, "OK: rotated %d key(s); %d account(s) have no key yet and get one when they first federate.\n", rotated, skipped)
 	if rotated > 0 {
-		fmt.Fprintln(d.Out, "Restart the running tusk processes: they keep signing with the key they loaded.")
+		fmt.Fprintln(d.Out, "Running tusk processes sign with the new keys within 5 minutes (they re-read keys they hold longer); followers' servers get an Update with the new public key.")
+	}
+	return nil
+}
+
+// announceKey queues an Update of the actor, so followers' servers learn the new key.
+func announceKey(ctx context.Context, d Deps, a *model.Account) error {
+	if d.Mover == nil {
+		return nil // no federation: nobody else holds the key
+	}
+	if err := d.Mover.KeyRotated(ctx, a.ID); err != nil {
+		return fmt.Errorf("%s: announce the new key: %w", a.Username, err)
 	}
 	return nil
 }

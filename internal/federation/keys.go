@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/store"
@@ -16,6 +17,11 @@ import (
 
 // KeyBits is the size of the RSA keys tusk makes, as Mastodon's.
 const KeyBits = 2048
+
+// keyCacheTTL is how long a process signs with a key it loaded before reading it
+// again: `tusk admin accounts rotate-keys` runs in its own process and writes the new
+// key to the database, and running servers take it up within this time, no restart.
+const keyCacheTTL = 5 * time.Minute
 
 // instanceKeyName names the instance actor's private key in server_keys.
 const instanceKeyName = "instance_actor_private_key"
@@ -34,12 +40,18 @@ type Keys struct {
 	store *store.Store
 	urls  URLs
 	mu    sync.Mutex
-	cache map[int64]*LocalKey // by account id; 0 is the instance actor
+	cache map[int64]cachedKey // by account id; 0 is the instance actor
+	now   func() time.Time
+}
+
+type cachedKey struct {
+	key      *LocalKey
+	loadedAt time.Time
 }
 
 // NewKeys returns the key source of an instance.
 func NewKeys(st *store.Store, urls URLs) *Keys {
-	return &Keys{store: st, urls: urls, cache: map[int64]*LocalKey{}}
+	return &Keys{store: st, urls: urls, cache: map[int64]cachedKey{}, now: time.Now}
 }
 
 // Account returns a local account's key, making and storing it the first time.
@@ -108,14 +120,26 @@ func (k *Keys) Instance(ctx context.Context) (*LocalKey, error) {
 func (k *Keys) cached(id int64) *LocalKey {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.cache[id]
+	c, ok := k.cache[id]
+	if !ok || k.now().Sub(c.loadedAt) > keyCacheTTL {
+		return nil
+	}
+	return c.key
 }
 
 func (k *Keys) remember(id int64, key *LocalKey) *LocalKey {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.cache[id] = key
+	k.cache[id] = cachedKey{key: key, loadedAt: k.now()}
 	return key
+}
+
+// Forget drops an account's key from the cache, so the next signature reads the
+// stored key again (after a rotation in this process).
+func (k *Keys) Forget(accountID int64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.cache, accountID)
 }
 
 // newKeyPEM makes an RSA key pair: the private key as PKCS#1 PEM and the public key as

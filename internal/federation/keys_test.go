@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/store"
@@ -51,6 +52,44 @@ func TestKeysAreMadeOnceAndKept(t *testing.T) {
 		}
 		if _, err := NewKeys(st, urls).Account(ctx, remote); err == nil {
 			t.Fatal("a remote account got a local key")
+		}
+	})
+}
+
+// TestKeysRereadAfterTTL: a key replaced in the database by another process (rotate-keys)
+// is signed with once the cached copy is older than keyCacheTTL.
+func TestKeysRereadAfterTTL(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		urls := URLs{Base: "https://example.test", Domain: "example.test"}
+		alice := &model.Account{Username: "alice", URI: urls.Actor("alice")}
+		if err := st.Writer().InsertAccount(ctx, alice); err != nil {
+			t.Fatal(err)
+		}
+		keys := NewKeys(st, urls)
+		clock := time.Now()
+		keys.now = func() time.Time { return clock }
+		old, err := keys.Account(ctx, alice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		priv, pub, err := newKeyPEM()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Writer().ReplaceLocalKeys(ctx, alice.ID, pub, priv); err != nil {
+			t.Fatal(err)
+		}
+		if k, _ := keys.Account(ctx, alice); k.PublicPEM != old.PublicPEM {
+			t.Fatal("key re-read before the TTL passed")
+		}
+		clock = clock.Add(keyCacheTTL + time.Second)
+		k, err := keys.Account(ctx, alice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k.PublicPEM != pub {
+			t.Fatalf("after the TTL the key is still the old one")
 		}
 	})
 }

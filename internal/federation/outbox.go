@@ -43,6 +43,8 @@ func (s *Service) Federate(ctx context.Context, q store.Q, e social.FedEvent) er
 		return s.federateReport(ctx, q, e.Report)
 	case social.Voted:
 		return s.federateVote(ctx, q, e)
+	case social.AccountMoved:
+		return s.federateMove(ctx, q, e)
 	}
 	return fmt.Errorf("federation: unknown event %T", e)
 }

@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/tuskhq/tusk/internal/ap"
 	"github.com/tuskhq/tusk/internal/model"
@@ -121,7 +122,7 @@ func (s *Service) processMove(ctx context.Context, actor *model.Account, d *ap.A
 	if d.Target == nil {
 		return refused("Move of %s without a target", actor.URI)
 	}
-	target, err := s.RefreshActor(ctx, d.Target.IRI)
+	target, err := s.moveTargetOf(ctx, d.Target.IRI)
 	if err != nil {
 		return err
 	}
@@ -132,7 +133,25 @@ func (s *Service) processMove(ctx context.Context, actor *model.Account, d *ap.A
 	if !slices.Contains(targetActor.AlsoKnownAs, actor.URI) {
 		return refused("Move target %s does not name %s among its aliases", target.URI, actor.URI)
 	}
+	err = s.Store.Tx(ctx, func(q store.Q) error {
+		if err := q.SetAccountMovedTo(ctx, actor.ID, target.ID); err != nil {
+			return err
+		}
+		return q.SetActorMovedTo(ctx, actor.ID, d.Target.IRI)
+	})
+	if err != nil {
+		return err
+	}
 	return s.Social.ReceiveMove(ctx, actor, target)
+}
+
+// moveTargetOf loads the account a Move goes to: a local one as it is here, a remote
+// one fetched afresh, since the alias it must carry may be minutes old.
+func (s *Service) moveTargetOf(ctx context.Context, uri string) (*model.Account, error) {
+	if strings.HasPrefix(uri, s.URLs.Base+"/users/") {
+		return s.localAccountByURI(ctx, uri)
+	}
+	return s.RefreshActor(ctx, uri)
 }
 
 // processFeatured applies an Add or Remove to the actor's featured (pinned) collection.

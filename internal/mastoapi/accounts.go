@@ -134,7 +134,20 @@ func (a *API) getAccount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.OK(w, a.render.Account(acc))
+	return a.renderSingleAccount(w, r, acc)
+}
+
+// renderSingleAccount answers with one account, with "moved" when it moved away (an
+// account moved to is read only where one account is shown, not in lists).
+func (a *API) renderSingleAccount(w http.ResponseWriter, r *http.Request, acc *model.Account) error {
+	if acc.MovedToAccountID == nil {
+		return httpx.OK(w, a.render.Account(acc))
+	}
+	to, err := a.Store.AccountByID(r.Context(), *acc.MovedToAccountID)
+	if err != nil {
+		return fmt.Errorf("mastoapi: account %d moved to %d: %w", acc.ID, *acc.MovedToAccountID, err)
+	}
+	return httpx.OK(w, a.render.MovedAccount(acc, to))
 }
 
 func (a *API) accountByPath(r *http.Request) (*model.Account, error) {
@@ -165,7 +178,7 @@ func (a *API) lookupAccount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.OK(w, a.render.Account(acc))
+	return a.renderSingleAccount(w, r, acc)
 }
 
 func (a *API) searchAccounts(w http.ResponseWriter, r *http.Request) error {

@@ -27,8 +27,10 @@ type Account struct {
 	FollowingCount  int64
 	LastStatusAt    *time.Time
 	SuspendedAt     *time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// MovedToAccountID is the account this one moved to (Move); nil while it has not.
+	MovedToAccountID *int64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // IsLocal reports whether the account lives on this instance.

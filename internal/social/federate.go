@@ -77,6 +77,9 @@ type Voted struct {
 	Choices   []int
 }
 
+// AccountMoved: local account AccountID moved to TargetID (Move to its followers).
+type AccountMoved struct{ AccountID, TargetID int64 }
+
 func (StatusPosted) federationEvent()    {}
 func (StatusEdited) federationEvent()    {}
 func (StatusDeleted) federationEvent()   {}
@@ -90,6 +93,7 @@ func (ProfileUpdated) federationEvent()  {}
 func (Pinned) federationEvent()          {}
 func (ReportFiled) federationEvent()     {}
 func (Voted) federationEvent()           {}
+func (AccountMoved) federationEvent()    {}
 
 // federate hands e to the federator, if the server has one.
 func (s *Service) federate(ctx context.Context, q store.Q, e FedEvent) error {

@@ -26,6 +26,9 @@ func (s *Service) Follow(ctx context.Context, actor *model.Account, targetID int
 	if target.ID == actor.ID {
 		return nil, httpx.Unprocessable("Validation failed: You cannot follow yourself")
 	}
+	if target.MovedToAccountID != nil {
+		return nil, ErrNotAllowed // Mastodon refuses to follow an account that moved away
+	}
 	if err := s.followRefused(ctx, actor, target); err != nil {
 		return nil, err
 	}

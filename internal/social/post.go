@@ -31,6 +31,9 @@ type PostParams struct {
 // Post publishes a status by a local author: stores it with its mentions and tags,
 // fans it out to local home feeds and notifies whom it concerns, in one transaction.
 func (s *Service) Post(ctx context.Context, author *model.Account, user *model.User, p PostParams) (*model.Status, error) {
+	if author.MovedToAccountID != nil {
+		return nil, ErrMovedAway
+	}
 	if p.IdempotencyKey != "" {
 		if prior, err := s.Store.IdempotentStatus(ctx, author.ID, p.IdempotencyKey); err == nil {
 			return s.Store.StatusByID(ctx, prior)

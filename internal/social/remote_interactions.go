@@ -19,6 +19,9 @@ func (s *Service) ReceiveFollow(ctx context.Context, follower, target *model.Acc
 	if !target.IsLocal() || target.SuspendedAt != nil {
 		return ErrNotFound
 	}
+	if target.MovedToAccountID != nil {
+		return ErrNotAllowed // it moved away: its followers are to follow the new account
+	}
 	if blocked, err := s.Store.BlockBetween(ctx, target.ID, follower.ID); err != nil || blocked {
 		return denied(err)
 	}

@@ -51,6 +51,8 @@ type Service struct {
 var (
 	ErrNotFound   = httpx.ErrNotFound
 	ErrNotAllowed = &httpx.Error{Code: http.StatusForbidden, Msg: "This action is not allowed"}
+	// ErrMovedAway: the account moved to another; as on Mastodon, it no longer posts.
+	ErrMovedAway = &httpx.Error{Code: http.StatusForbidden, Msg: "Your login is currently disabled"}
 )
 
 // orNotFound turns store.ErrNotFound into the client's 404 and keeps other errors.

@@ -14,7 +14,7 @@ import (
 const accountColumns = `a.id, a.username, a.domain, a.display_name, a.note, a.note_source, a.fields,
 	a.locked, a.bot, a.discoverable, a.uri, a.url, a.avatar_remote_url, a.header_remote_url,
 	a.statuses_count, a.followers_count, a.following_count, a.last_status_at, a.suspended_at,
-	a.created_at, a.updated_at, a.avatar_file_key, a.header_file_key`
+	a.created_at, a.updated_at, a.avatar_file_key, a.header_file_key, a.moved_to_account_id`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -24,7 +24,7 @@ func scanAccount(row scanner) (*model.Account, error) {
 	err := row.Scan(&a.ID, &a.Username, &a.Domain, &a.DisplayName, &a.Note, &a.NoteSource, &fields,
 		&a.Locked, &a.Bot, &a.Discoverable, &a.URI, &a.URL, &a.AvatarRemoteURL, &a.HeaderRemoteURL,
 		&a.StatusesCount, &a.FollowersCount, &a.FollowingCount, &a.LastStatusAt, &a.SuspendedAt,
-		&a.CreatedAt, &a.UpdatedAt, &a.AvatarKey, &a.HeaderKey)
+		&a.CreatedAt, &a.UpdatedAt, &a.AvatarKey, &a.HeaderKey, &a.MovedToAccountID)
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,7 @@ type Account struct {
 	StatusesCount  int64         `json:"statuses_count"`
 	FollowersCount int64         `json:"followers_count"`
 	FollowingCount int64         `json:"following_count"`
+	Moved          *Account      `json:"moved,omitempty"`
 }
 
 // CredentialAccount is the Account of the signed-in member, with source and role.
@@ -116,6 +117,17 @@ func dateOnly(t *time.Time) *string {
 	}
 	s := t.UTC().Format("2006-01-02")
 	return &s
+}
+
+// MovedAccount renders an account that moved, with the account it moved to as its
+// "moved" (one level: the new account's own move is not followed).
+func (r Renderer) MovedAccount(a, movedTo *model.Account) Account {
+	out := r.Account(a)
+	if movedTo != nil {
+		to := r.Account(movedTo)
+		out.Moved = &to
+	}
+	return out
 }
 
 // Accounts renders a list.
