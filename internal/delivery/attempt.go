@@ -32,6 +32,8 @@ func classify(ctx context.Context, err error) outcome {
 		return delivered
 	case ctx.Err() != nil:
 		return cancelled
+	case errors.Is(err, ErrUnsendable):
+		return dropped
 	case errors.As(err, &status):
 		if status.Code >= 400 && status.Code < 500 && status.Code != http.StatusRequestTimeout && status.Code != http.StatusTooManyRequests {
 			return refused
@@ -155,7 +157,7 @@ func (s *Service) record(ctx context.Context, job *store.QueuedDelivery, o outco
 // settle deletes or reschedules the delivery after its attempt.
 func (s *Service) settle(ctx context.Context, q store.Q, job *store.QueuedDelivery, h *store.DeliveryHost, o outcome, errText string, now time.Time) error {
 	switch o {
-	case delivered, refused:
+	case delivered, refused, dropped:
 		return q.DeleteDelivery(ctx, job.ID)
 	case cancelled:
 		return q.ReleaseDelivery(ctx, job.ID, now)
