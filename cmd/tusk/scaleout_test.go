@@ -31,7 +31,8 @@ import (
 // PostgreSQL database and one Redis: two web processes behind a round-robin proxy, one
 // streaming process, and two workers. A status posted on either web process reaches a
 // stream held by the streaming process, a mail enqueued by a web process is sent by a
-// worker, exactly one worker leads the scheduler, and the other takes over when it stops.
+// worker, a post's delivery to a remote follower is made by a worker, exactly one worker
+// leads the scheduler, and the other takes over when it stops.
 func TestScaleOut(t *testing.T) {
 	t.Parallel()
 	dbURL := storetest.PostgresURL(t)
@@ -45,7 +46,8 @@ func TestScaleOut(t *testing.T) {
 	env := append(os.Environ(), "DATABASE_URL="+dbURL, "REDIS_URL="+redisURL, "REDIS_NAMESPACE=t"+strconv.Itoa(os.Getpid()),
 		"LOCAL_DOMAIN="+proxyLn.Addr().String(), "TUSK_DATA_DIR="+t.TempDir(), "TUSK_REGISTRATIONS=open",
 		"SMTP_SERVER=127.0.0.1", "SMTP_PORT="+strconv.Itoa(mp.SMTPPort), "SMTP_ENABLE_STARTTLS=never",
-		"SMTP_AUTH_METHOD=none", "LOG_LEVEL=warn", "TUSK_RATE_LIMITS=false", "TUSK_JOBS_POLL_INTERVAL=50ms")
+		"SMTP_AUTH_METHOD=none", "LOG_LEVEL=warn", "TUSK_RATE_LIMITS=false", "TUSK_JOBS_POLL_INTERVAL=50ms",
+		"ALLOWED_PRIVATE_ADDRESSES=127.0.0.0/8") // the fake remote follower is on loopback
 	runTusk(t, bin, env, "migrate")
 	runTusk(t, bin, env, "admin", "accounts", "create", "alice", "--email", "alice@example.com",
 		"--password", "correct horse battery", "--confirmed")
@@ -58,6 +60,7 @@ func TestScaleOut(t *testing.T) {
 	token := passwordToken(t, proxy.URL, "alice@example.com", "correct horse battery")
 	checkPostsReachTheStream(t, proxy, token)
 	checkWorkerSendsMail(t, proxy.URL, mp, dbURL, worker1, worker2)
+	checkWorkerDelivers(t, proxy, token, []*proc{worker1, worker2}, web1, web2, streamer)
 	checkOneSchedulerAndFailover(t, dbURL, worker1, worker2, web1, web2, streamer)
 }
 

@@ -109,10 +109,13 @@ func TestSettingsRegistrations(t *testing.T) {
 		if out := mustOps(t, d, "settings registrations"); !strings.Contains(out, "closed") {
 			t.Errorf("before any change = %q; want the configured closed", out)
 		}
-		for word, want := range map[string]string{"open": "open", "approved": "approval", "close": "closed", "APPROVED": "approval"} {
-			mustOps(t, d, "settings registrations "+word)
-			if out := mustOps(t, d, "settings registrations"); !strings.Contains(out, "Registrations: "+want) {
-				t.Errorf("after %s = %q; want %s", word, out, want)
+		// In order (a slice, not a map): the --json check below reads the last change's mode.
+		for _, step := range []struct{ word, want string }{
+			{"open", "open"}, {"approved", "approval"}, {"close", "closed"}, {"APPROVED", "approval"},
+		} {
+			mustOps(t, d, "settings registrations "+step.word)
+			if out := mustOps(t, d, "settings registrations"); !strings.Contains(out, "Registrations: "+step.want) {
+				t.Errorf("after %s = %q; want %s", step.word, out, step.want)
 			}
 		}
 		var shown map[string]string

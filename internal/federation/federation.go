@@ -33,7 +33,8 @@ type Service struct {
 	// delivery stops treating its host as unavailable (delivery.Service.MarkAlive).
 	MarkAlive func(ctx context.Context, actorURI string) error
 
-	remoteKeys keyCache // remote public keys already parsed, by key id
+	remoteKeys keyCache     // remote public keys already parsed, by key id
+	ingress    ingressGroup // deliveries waiting for their group commit
 }
 
 // New builds the federation edge over the domain services.

@@ -11,7 +11,6 @@ import (
 	"github.com/tuskhq/tusk/internal/ap"
 	"github.com/tuskhq/tusk/internal/httpsig"
 	"github.com/tuskhq/tusk/internal/httpx"
-	"github.com/tuskhq/tusk/internal/store"
 )
 
 // MaxInboxBody is the largest activity an inbox takes, as Mastodon's limit.
@@ -166,23 +165,6 @@ func checkEmbeddedOrigin(act *ap.Activity) error {
 		return fmt.Errorf("%w: %s of %q by %s", ErrOriginMismatch, act.Type, obj.IRI, act.Actor)
 	}
 	return nil
-}
-
-// enqueueIngress remembers the activity id and queues the work in one transaction, so
-// a repeated delivery is dropped and an accepted one is never lost.
-func (s *Service) enqueueIngress(ctx context.Context, activityID string, accountID int64, body []byte) error {
-	return s.Store.Tx(ctx, func(q store.Q) error {
-		if activityID != "" {
-			fresh, err := q.RememberActivity(ctx, activityID, s.now())
-			if err != nil || !fresh {
-				return err
-			}
-		}
-		if s.Jobs == nil {
-			return errors.New("federation: no job queue to take inbound work")
-		}
-		return s.Jobs.Enqueue(ctx, q, IngressArgs{ActorID: accountID, Body: string(body)}, nil)
-	})
 }
 
 // markAlive tells delivery that the signer's host works; failing to is only logged.

@@ -63,6 +63,18 @@ func waitIdle(t *testing.T, in *servertest.Instance) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	rows, err := in.Store.DB().Query(`SELECT kind, state, errors FROM river_job WHERE queue IN ('ingress', 'pull')
+		AND state NOT IN ('completed', 'discarded', 'cancelled')`)
+	if err == nil {
+		defer rows.Close()
+		for rows.Next() {
+			var kind, state string
+			var errs []byte
+			if rows.Scan(&kind, &state, &errs) == nil {
+				t.Logf("unfinished job %s (%s): %s", kind, state, errs)
+			}
+		}
+	}
 	t.Fatal("inbound jobs did not finish")
 }
 

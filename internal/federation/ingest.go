@@ -94,6 +94,7 @@ func (w *sweepActivitiesWorker) Work(ctx context.Context, _ *river.Job[SweepActi
 // registerInboundJobs adds the workers of inbound processing and fetching.
 func (s *Service) registerInboundJobs(reg *jobs.Registry) {
 	jobs.Register(reg, &ingressWorker{s: s})
+	jobs.Register(reg, &ingressBatchWorker{s: s})
 	jobs.Register(reg, &fetchThreadWorker{s: s})
 	jobs.Register(reg, &sweepActivitiesWorker{s: s})
 	reg.Every(6*time.Hour, SweepActivitiesArgs{})

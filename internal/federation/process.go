@@ -7,8 +7,6 @@ import (
 
 	"github.com/tuskhq/tusk/internal/ap"
 	"github.com/tuskhq/tusk/internal/model"
-	"github.com/tuskhq/tusk/internal/social"
-	"github.com/tuskhq/tusk/internal/store"
 )
 
 // errRefused marks an activity processing will not apply, whatever the retries.
@@ -31,12 +29,7 @@ func (s *Service) Process(ctx context.Context, actorID int64, body []byte) error
 	if err != nil {
 		return refused("%v", err)
 	}
-	err = s.dispatch(ctx, actor, act)
-	if errors.Is(err, social.ErrForeignObject) || errors.Is(err, ErrOriginMismatch) || errors.Is(err, ErrBlockedDomain) ||
-		errors.Is(err, social.ErrNotFound) || errors.Is(err, social.ErrNotAllowed) || errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("%w: %s %s: %v", errRefused, act.Type, act.ID, err)
-	}
-	return err
+	return s.classify(s.dispatch(ctx, actor, act), act.Type, act.ID)
 }
 
 func (s *Service) dispatch(ctx context.Context, actor *model.Account, d *ap.Activity) error {

@@ -150,14 +150,15 @@ func (a *API) accountByPath(r *http.Request) (*model.Account, error) {
 }
 
 func (a *API) lookupAccount(w http.ResponseWriter, r *http.Request) error {
-	if _, err := viewer(r, "read:accounts"); err != nil {
+	me, err := viewer(r, "read:accounts")
+	if err != nil {
 		return err
 	}
 	username, domain, _ := strings.Cut(strings.TrimPrefix(r.URL.Query().Get("acct"), "@"), "@")
 	if strings.EqualFold(domain, a.Config.LocalDomain) || strings.EqualFold(domain, a.Config.WebDomain) {
 		domain = ""
 	}
-	acc, err := a.Store.AccountByHandle(r.Context(), username, domain)
+	acc, err := a.Social.LookupAccount(r.Context(), me, username, strings.ToLower(domain))
 	if errors.Is(err, store.ErrNotFound) {
 		return httpx.ErrNotFound
 	}

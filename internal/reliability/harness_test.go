@@ -90,7 +90,9 @@ func newInstance(t *testing.T, databaseURL string, extra map[string]string) *ins
 	port := freePort(t)
 	dir := t.TempDir()
 	env := map[string]string{
-		"LOCAL_DOMAIN": "reliability.test", "BIND": "127.0.0.1", "PORT": strconv.Itoa(port), "TUSK_DATA_DIR": dir,
+		// The domain is the listening address, so the URLs tusk gives its actors reach it
+		// (fake remotes follow them) and use http, as for any loopback domain.
+		"LOCAL_DOMAIN": fmt.Sprintf("127.0.0.1:%d", port), "BIND": "127.0.0.1", "PORT": strconv.Itoa(port), "TUSK_DATA_DIR": dir,
 		"DATABASE_URL": databaseURL, "TUSK_RATE_LIMITS": "false", "ALLOWED_PRIVATE_ADDRESSES": "127.0.0.0/8",
 		"TUSK_JOBS_POLL_INTERVAL": "200ms", "TUSK_JOB_TIMEOUT": "5s", "TUSK_JOB_RESCUE_AFTER": "6s", "TUSK_JOB_RETRY_BASE": "200ms",
 		"LOG_LEVEL": "warn",
@@ -192,14 +194,25 @@ func (in *instance) tail() string {
 	return string(b)
 }
 
-// openStore opens the instance's database in the test, as the binary does.
-func (in *instance) openStore() *store.Store {
+// config is the instance's configuration, read from its environment as the binary reads it.
+func (in *instance) config() config.Config {
 	in.t.Helper()
 	cfg, err := config.Load(flag.NewFlagSet("test", flag.ContinueOnError), nil, func(k string) string { return in.env[k] })
 	if err != nil {
 		in.t.Fatal(err)
 	}
-	st, err := server.OpenStore(context.Background(), cfg)
+	return cfg
+}
+
+// actorURI is the ActivityPub id of a local account.
+func (in *instance) actorURI(username string) string {
+	return in.config().BaseURL() + "/users/" + username
+}
+
+// openStore opens the instance's database in the test, as the binary does.
+func (in *instance) openStore() *store.Store {
+	in.t.Helper()
+	st, err := server.OpenStore(context.Background(), in.config())
 	if err != nil {
 		in.t.Fatal(err)
 	}
@@ -209,6 +222,7 @@ func (in *instance) openStore() *store.Store {
 
 // member is a local account with a token.
 type member struct {
+	Name  string
 	ID    int64
 	Token string
 }
@@ -218,7 +232,7 @@ type member struct {
 func (in *instance) newMembers(st *store.Store, names ...string) []member {
 	in.t.Helper()
 	ctx := context.Background()
-	cfg := config.Config{LocalDomain: in.env["LOCAL_DOMAIN"], WebDomain: in.env["LOCAL_DOMAIN"]}
+	cfg := in.config()
 	acc := &accounts.Service{Store: st, Config: cfg, PasswordCost: bcrypt.MinCost}
 	oa := &oauth.Service{Store: st, Config: cfg, Accounts: acc, Log: slog.New(slog.DiscardHandler)}
 	app := &model.App{Name: "reliability", RedirectURIs: []string{"urn:ietf:wg:oauth:2.0:oob"}, Scopes: []string{"read", "write", "follow"},
@@ -237,7 +251,7 @@ func (in *instance) newMembers(st *store.Store, names ...string) []member {
 		if err != nil {
 			in.t.Fatal(err)
 		}
-		out = append(out, member{ID: a.ID, Token: token})
+		out = append(out, member{Name: name, ID: a.ID, Token: token})
 	}
 	return out
 }
@@ -265,15 +279,21 @@ func (in *instance) call(client *http.Client, m member, method, path string, bod
 	return resp.StatusCode, b, err
 }
 
-// post publishes a status and returns its id when the server acknowledged it.
-func (in *instance) post(client *http.Client, m member, text string) (int, string, error) {
+// post publishes a status and returns it when the server acknowledged it.
+func (in *instance) post(client *http.Client, m member, text string) (int, posted, error) {
 	code, body, err := in.call(client, m, "POST", "/api/v1/statuses", map[string]any{"status": text})
 	if err != nil || code/100 != 2 {
-		return code, "", err
+		return code, posted{}, err
 	}
-	var s struct{ ID string }
-	if err := json.Unmarshal(body, &s); err != nil || s.ID == "" {
-		return code, "", fmt.Errorf("2xx without a status: %q", body)
+	var s posted
+	if err := json.Unmarshal(body, &s); err != nil || s.ID == "" || s.URI == "" {
+		return code, posted{}, fmt.Errorf("2xx without a status: %q", body)
 	}
-	return code, s.ID, nil
+	return code, s, nil
+}
+
+// posted is an acknowledged status: its id, and its URI that deliveries carry.
+type posted struct {
+	ID  string
+	URI string
 }

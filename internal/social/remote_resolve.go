@@ -2,9 +2,12 @@ package social
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/tuskhq/tusk/internal/model"
+	"github.com/tuskhq/tusk/internal/store"
 )
 
 // Resolver finds remote accounts and statuses that are not stored yet: by URL, or by
@@ -56,4 +59,21 @@ func containsAccount(list []*model.Account, id int64) bool {
 		}
 	}
 	return false
+}
+
+// LookupAccount finds an account by username and domain ("" for local). An unknown
+// remote account is resolved through WebFinger, as Mastodon's lookup does, but only
+// for a signed-in viewer: anonymous callers must not be able to send this server to
+// arbitrary hosts.
+func (s *Service) LookupAccount(ctx context.Context, viewer *model.Account, username, domain string) (*model.Account, error) {
+	a, err := s.Store.AccountByHandle(ctx, username, domain)
+	if err == nil || !errors.Is(err, store.ErrNotFound) || domain == "" || viewer == nil || s.Resolver == nil {
+		return a, err
+	}
+	found, _, err := s.Resolver.Resolve(ctx, username+"@"+domain)
+	if err != nil || found == nil {
+		s.Log.InfoContext(ctx, "lookup: not resolved", "acct", username+"@"+domain, "err", err)
+		return nil, fmt.Errorf("social: lookup %s@%s: %w", username, domain, store.ErrNotFound)
+	}
+	return found, nil
 }

@@ -68,6 +68,20 @@ func (s *Service) ReceiveStatus(ctx context.Context, p RemoteStatus) (*model.Sta
 	return st, err
 }
 
+// ReceiveStatuses stores several remote statuses in one transaction, as ReceiveStatus
+// stores one: inbound federation commits a burst of posts at once. Any failure rolls
+// them all back, and the caller stores them one by one to learn which one failed.
+func (s *Service) ReceiveStatuses(ctx context.Context, ps []RemoteStatus) error {
+	return s.Store.Tx(ctx, func(q store.Q) error {
+		for _, p := range ps {
+			if _, err := s.insertRemoteStatus(ctx, q, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 func (s *Service) existingRemote(ctx context.Context, q store.Q, p RemoteStatus) (*model.Status, error) {
 	prior, err := q.StatusByURI(ctx, p.URI)
 	if err != nil {

@@ -4,20 +4,42 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
 
-// RememberActivity records that an inbound activity id was taken in. It reports false
-// when the id was already there: the delivery is a repeat and is dropped.
-func (q Q) RememberActivity(ctx context.Context, activityID string, at time.Time) (bool, error) {
-	res, err := q.db.ExecContext(ctx, `INSERT INTO inbox_activities (activity_id, received_at) VALUES ($1, $2)
-		ON CONFLICT (activity_id) DO NOTHING`, activityID, at.UTC())
-	if err != nil {
-		return false, wrap(err, "remember activity")
+// RememberActivities records several inbound activity ids in one statement and returns
+// the ones that were new; the others are repeats, to be dropped.
+func (q Q) RememberActivities(ctx context.Context, activityIDs []string, at time.Time) (map[string]bool, error) {
+	fresh := make(map[string]bool, len(activityIDs))
+	if len(activityIDs) == 0 {
+		return fresh, nil
 	}
-	n, err := res.RowsAffected()
-	return n == 1, wrap(err, "remember activity")
+	var values strings.Builder
+	args := make([]any, 0, len(activityIDs)+1)
+	args = append(args, at.UTC())
+	for i, id := range activityIDs {
+		if i > 0 {
+			values.WriteString(", ")
+		}
+		fmt.Fprintf(&values, "($%d, $1)", i+2)
+		args = append(args, id)
+	}
+	rows, err := q.db.QueryContext(ctx, `INSERT INTO inbox_activities (activity_id, received_at) VALUES `+values.String()+`
+		ON CONFLICT (activity_id) DO NOTHING RETURNING activity_id`, args...)
+	if err != nil {
+		return nil, wrap(err, "remember activities")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrap(err, "remember activities")
+		}
+		fresh[id] = true
+	}
+	return fresh, wrap(rows.Err(), "remember activities")
 }
 
 // ForgetActivitiesBefore drops the activity ids received before the cut-off; a sender
