@@ -32,6 +32,8 @@ func classify(ctx context.Context, err error) outcome {
 		return delivered
 	case ctx.Err() != nil:
 		return cancelled
+	case errors.Is(err, ErrUnsendable):
+		return dropped
 	case errors.As(err, &status):
 		if status.Code >= 400 && status.Code < 500 && status.Code != http.StatusRequestTimeout && status.Code != http.StatusTooManyRequests {
 			return refused
@@ -107,25 +109,32 @@ func (s *Service) attempt(ctx context.Context, c claim) finished {
 	err := s.Send(sendCtx, job.Inbox, job.Body, job.SignerAccountID)
 	took := time.Since(start)
 	o := classify(ctx, err)
-	state, recErr := s.record(context.WithoutCancel(ctx), job, o, took, err)
+	state, gaveUp, recErr := s.record(context.WithoutCancel(ctx), job, o, took, err)
 	if recErr != nil {
 		s.log().Error("delivery: record attempt", "host", job.Host, "err", recErr)
 	}
 	s.counts.add(o)
 	if s.Observe != nil {
-		s.Observe(Attempt{Host: job.Host, Inbox: job.Inbox, Outcome: o.String(), Took: took, Err: err})
+		hostState := store.BreakerClosed
+		if c.probe {
+			hostState = store.BreakerHalfOpen
+		}
+		s.Observe(Attempt{Host: job.Host, Inbox: job.Inbox, Outcome: o.String(), Took: took, Err: err,
+			HostState: hostState, GaveUp: gaveUp})
 	}
 	return finished{host: job.Host, state: state}
 }
 
-// record updates the delivery and its host in one transaction.
-func (s *Service) record(ctx context.Context, job *store.QueuedDelivery, o outcome, took time.Duration, sendErr error) (*store.DeliveryHost, error) {
+// record updates the delivery and its host in one transaction, and says whether the
+// delivery was given up.
+func (s *Service) record(ctx context.Context, job *store.QueuedDelivery, o outcome, took time.Duration, sendErr error) (*store.DeliveryHost, bool, error) {
 	now := time.Now()
 	errText := ""
 	if sendErr != nil {
 		errText = truncate(sendErr.Error(), 500)
 	}
 	var state *store.DeliveryHost
+	var gaveUp bool
 	err := s.Store.Tx(ctx, func(q store.Q) error {
 		if err := q.LazyCommit(ctx); err != nil {
 			return err
@@ -135,8 +144,9 @@ func (s *Service) record(ctx context.Context, job *store.QueuedDelivery, o outco
 			return err
 		}
 		becameUnavailable := s.Policy.apply(h, o, took, errText, now)
-		if err := s.settle(ctx, q, job, h, o, errText, now); err != nil {
-			return err
+		var err2 error
+		if gaveUp, err2 = s.settle(ctx, q, job, h, o, errText, now); err2 != nil {
+			return err2
 		}
 		if becameUnavailable {
 			n, err := q.DropHostDeliveries(ctx, h.Host)
@@ -149,28 +159,31 @@ func (s *Service) record(ctx context.Context, job *store.QueuedDelivery, o outco
 		state = h
 		return q.SaveDeliveryHost(ctx, h)
 	})
-	return state, err
+	return state, gaveUp, err
 }
 
-// settle deletes or reschedules the delivery after its attempt.
-func (s *Service) settle(ctx context.Context, q store.Q, job *store.QueuedDelivery, h *store.DeliveryHost, o outcome, errText string, now time.Time) error {
+// settle deletes or reschedules the delivery after its attempt, and says whether it
+// was given up.
+func (s *Service) settle(ctx context.Context, q store.Q, job *store.QueuedDelivery, h *store.DeliveryHost, o outcome, errText string, now time.Time) (bool, error) {
 	switch o {
-	case delivered, refused:
-		return q.DeleteDelivery(ctx, job.ID)
+	case delivered:
+		return false, q.DeleteDelivery(ctx, job.ID)
+	case refused, dropped:
+		return true, q.DeleteDelivery(ctx, job.ID)
 	case cancelled:
-		return q.ReleaseDelivery(ctx, job.ID, now)
+		return false, q.ReleaseDelivery(ctx, job.ID, now)
 	}
 	attempts := job.Attempts + 1
 	if now.Sub(job.CreatedAt) >= s.Policy.GiveUpAfter {
 		h.GaveUp++
 		s.counts.gaveUp.Add(1)
-		return q.DeleteDelivery(ctx, job.ID)
+		return true, q.DeleteDelivery(ctx, job.ID)
 	}
 	next := now.Add(s.Policy.retryDelay(attempts))
 	if h.Breaker != store.BreakerClosed && h.RetryAt.After(next) {
 		next = h.RetryAt // no point being due while the breaker is open
 	}
-	return q.RescheduleDelivery(ctx, job.ID, attempts, next, errText)
+	return false, q.RescheduleDelivery(ctx, job.ID, attempts, next, errText)
 }
 
 func truncate(s string, n int) string {

@@ -84,10 +84,11 @@ const (
 	failed                   // network error, 5xx, 429, bad TLS, redirect loop, oversized answer: retry
 	timedOut                 // failed after the whole time-out
 	cancelled                // this process is stopping: not the host's fault
+	dropped                  // never sendable (signer gone, address refused): give up, host untouched
 )
 
 func (o outcome) String() string {
-	return [...]string{"delivered", "refused", "failed", "timed_out", "cancelled"}[o]
+	return [...]string{"delivered", "refused", "failed", "timed_out", "cancelled", "dropped"}[o]
 }
 
 // latencySamples is how many successful attempts' durations a host keeps for p50/p99.
@@ -110,6 +111,9 @@ func (p Policy) apply(h *store.DeliveryHost, o outcome, took time.Duration, errT
 		} else {
 			h.GaveUp++
 		}
+		return false
+	case dropped:
+		h.GaveUp++
 		return false
 	case cancelled:
 		if h.Breaker == store.BreakerHalfOpen {

@@ -20,7 +20,7 @@ func (c *counters) add(o outcome) {
 	switch o {
 	case delivered:
 		c.delivered.Add(1)
-	case refused:
+	case refused, dropped:
 		c.gaveUp.Add(1)
 	case failed, timedOut:
 		c.failed.Add(1)

@@ -20,9 +20,29 @@ type SendFunc func(ctx context.Context, inbox string, body []byte, signerAccount
 type Attempt struct {
 	Host    string
 	Inbox   string
-	Outcome string // delivered, refused, failed, timed_out, cancelled
+	Outcome string // delivered, refused, failed, timed_out, cancelled, dropped
 	Took    time.Duration
 	Err     error
+	// HostState is the host's breaker when the attempt started: closed, or half_open
+	// for the probe of a host whose breaker was open.
+	HostState string
+	// GaveUp says the delivery is over without reaching its inbox: refused, unsendable,
+	// or too old to retry.
+	GaveUp bool
+}
+
+// Result sums the attempt up for metrics: delivered, gave_up, failed (to be retried),
+// or "" when this process stopped it.
+func (a Attempt) Result() string {
+	switch {
+	case a.Outcome == "delivered":
+		return "delivered"
+	case a.GaveUp:
+		return "gave_up"
+	case a.Outcome == "cancelled":
+		return ""
+	}
+	return "failed"
 }
 
 // Service delivers the queued deliveries. The admin methods (Hosts, Reset …) need only

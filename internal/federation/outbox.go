@@ -3,10 +3,10 @@ package federation
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 
+	"github.com/tuskhq/tusk/internal/delivery"
 	"github.com/tuskhq/tusk/internal/model"
 	"github.com/tuskhq/tusk/internal/social"
 	"github.com/tuskhq/tusk/internal/store"
@@ -110,25 +110,30 @@ func (s *Service) statusAudience(ctx context.Context, q store.Q, st *model.Statu
 	return aud, nil
 }
 
-// send serializes activity once and queues one delivery per inbox of aud, leaving out
-// inboxes on suspended domains. signerID 0 signs as the instance actor.
-func (s *Service) send(ctx context.Context, q store.Q, signerID int64, activity any, aud audience) error {
+// outgoing is an activity as send takes it: anything rendered with an id.
+type outgoing interface{ activityID() string }
+
+func (a *Activity) activityID() string { return a.ID }
+func (f *Flag) activityID() string     { return f.ID }
+
+// send serializes activity once and queues one delivery per inbox of aud in q's
+// transaction, leaving out inboxes on suspended domains. signerID 0 signs as the
+// instance actor.
+func (s *Service) send(ctx context.Context, q store.Q, signerID int64, activity outgoing, aud audience) error {
 	inboxes, err := s.deliverable(ctx, q, aud)
 	if err != nil || len(inboxes) == 0 {
 		return err
-	}
-	if s.Jobs == nil {
-		return errors.New("federation: no job queue to deliver with")
 	}
 	body, err := json.Marshal(activity)
 	if err != nil {
 		return fmt.Errorf("federation: encode activity: %w", err)
 	}
-	opts := s.deliveryOpts()
-	for _, inbox := range inboxes {
-		if err := s.Jobs.Enqueue(ctx, q, DeliverArgs{SignerID: signerID, Inbox: inbox, Activity: body}, opts); err != nil {
-			return err
-		}
+	ds := make([]delivery.Delivery, len(inboxes))
+	for i, inbox := range inboxes {
+		ds[i] = delivery.Delivery{ActivityID: activity.activityID(), Inbox: inbox, Body: body, SignerAccountID: signerID}
+	}
+	if _, err := delivery.Enqueue(ctx, q, ds...); err != nil {
+		return fmt.Errorf("federation: queue %s: %w", activity.activityID(), err)
 	}
 	return nil
 }

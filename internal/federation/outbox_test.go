@@ -5,49 +5,61 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/tuskhq/tusk/internal/config"
 	"github.com/tuskhq/tusk/internal/model"
+	"github.com/tuskhq/tusk/internal/outbound"
 	"github.com/tuskhq/tusk/internal/social"
 	"github.com/tuskhq/tusk/internal/store"
 	"github.com/tuskhq/tusk/internal/store/storetest"
 )
 
-// deliveries records the delivery jobs queued, as the job queue would hold them.
+// deliveries reads what federation queued in the delivery table, and records the
+// jobs it queued (actor updates), as the job queue would hold them.
 type deliveries struct {
+	st   *store.Store
 	mu   sync.Mutex
-	jobs []DeliverArgs
+	jobs []river.JobArgs
 }
 
-func (d *deliveries) Enqueue(_ context.Context, _ store.Q, args river.JobArgs, opts *river.InsertOpts) error {
-	if a, ok := args.(DeliverArgs); ok {
-		d.mu.Lock()
-		defer d.mu.Unlock()
-		d.jobs = append(d.jobs, a)
-	}
+func (d *deliveries) Enqueue(_ context.Context, _ store.Q, args river.JobArgs, _ *river.InsertOpts) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.jobs = append(d.jobs, args)
 	return nil
 }
 
-// take returns the deliveries queued since the last take, each with its activity.
+// take returns the deliveries queued since the last take, each with its activity, in
+// the order they were queued, and removes them from the table.
 func (d *deliveries) take(t *testing.T) []sent {
 	t.Helper()
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	var out []sent
-	for _, j := range d.jobs {
-		var act map[string]any
-		if err := json.Unmarshal(j.Activity, &act); err != nil {
-			t.Fatalf("activity to %s is not JSON: %v", j.Inbox, err)
-		}
-		out = append(out, sent{inbox: j.Inbox, signer: j.SignerID, activity: act})
+	ctx := context.Background()
+	rows, err := d.st.QueuedDeliveries(ctx, 1000)
+	if err != nil {
+		t.Fatal(err)
 	}
-	d.jobs = nil
+	var out []sent
+	for _, r := range rows {
+		var act map[string]any
+		if err := json.Unmarshal(r.Body, &act); err != nil {
+			t.Fatalf("activity to %s is not JSON: %v", r.Inbox, err)
+		}
+		if act["id"] != r.ActivityID {
+			t.Fatalf("delivery to %s queued as activity %q, carries %v", r.Inbox, r.ActivityID, act["id"])
+		}
+		out = append(out, sent{inbox: r.Inbox, signer: r.SignerAccountID, activity: act})
+		if err := d.st.Writer().DeleteDelivery(ctx, r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return out
 }
 
@@ -79,7 +91,7 @@ func newWorld(t testing.TB, st *store.Store) *world {
 	t.Helper()
 	cfg := config.Config{LocalDomain: "example.test", WebDomain: "example.test", MaxStatusChars: 500}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	out := &deliveries{}
+	out := &deliveries{st: st}
 	soc := &social.Service{Store: st, Config: cfg, Log: log}
 	fed := New(st, soc, cfg, log, loopbackClient(), out)
 	soc.Federator = fed
@@ -474,4 +486,10 @@ func TestBoostsEditsPinsProfileAndVotes(t *testing.T) {
 			}
 		}
 	})
+}
+
+// loopbackClient is the guarded client with loopback allowed, as tests run the servers.
+func loopbackClient() *outbound.Client {
+	return outbound.New(outbound.Options{Guard: outbound.Guard{Allowed: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
+		Timeout: 5 * time.Second})
 }

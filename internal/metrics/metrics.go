@@ -38,6 +38,7 @@ type Metrics struct {
 	runtime  *prometheus.HistogramVec
 	// mediaBytes counts media file bytes served, whatever the backend.
 	mediaBytes prometheus.Counter
+	deliveries *prometheus.CounterVec
 }
 
 // New builds the registry with the HTTP, job, Go runtime and process metrics.
@@ -67,7 +68,8 @@ func New(access config.AdminConfig) *Metrics {
 	m.mediaBytes = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "tusk_media_served_bytes_total", Help: "Bytes of media files this process sent to clients.",
 	})
-	m.reg.MustRegister(m.requests, m.started, m.finished, m.failed, m.latency, m.runtime, m.mediaBytes,
+	m.deliveries = newDeliveryCounter()
+	m.reg.MustRegister(m.requests, m.started, m.finished, m.failed, m.latency, m.runtime, m.mediaBytes, m.deliveries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/tuskhq/tusk/internal/console"
+	"github.com/tuskhq/tusk/internal/delivery"
 	"github.com/tuskhq/tusk/internal/jobs"
 	"github.com/tuskhq/tusk/internal/metrics"
 	"github.com/tuskhq/tusk/internal/websession"
@@ -23,12 +24,18 @@ func (s *Server) wireConsole(reg *jobs.Registry) {
 }
 
 // watchMetrics points the console and the metrics at the job service, the database
-// pool, the streaming connections and media serving.
+// pool, the streaming connections, media serving and delivery.
 func (s *Server) watchMetrics() {
 	s.Console.Queues = s.Jobs
 	s.Metrics.WatchQueues(s.Jobs)
 	s.Metrics.WatchDB(s.Store.DB(), "tusk")
 	s.Metrics.WatchStreams(s.Streaming.Connections)
+	s.Metrics.WatchDelivery(s.Store)
+	s.Delivery.Observe = func(a delivery.Attempt) {
+		if result := a.Result(); result != "" {
+			s.Metrics.ObserveDelivery(result, a.HostState)
+		}
+	}
 }
 
 // consoleRoutes registers the sign-in pages, the console's API and page.

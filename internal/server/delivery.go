@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rsa"
-	"fmt"
 	"sync"
 	"time"
 
@@ -20,33 +18,13 @@ type deliveryRun struct {
 // wireDelivery builds per-host delivery: signed POSTs through the guarded client, and
 // the inbox telling it which hosts were just seen alive.
 func (s *Server) wireDelivery() {
-	sender := &delivery.HTTPSender{Client: s.outboundClient(), Keys: s.deliveryKey}
+	sender := &delivery.HTTPSender{Client: s.outboundClient(), Keys: s.Federation.DeliveryKey}
 	// A claimed delivery stays with its worker a minute past the longest attempt, so no
 	// other process takes it while the attempt may still be running.
 	lease := max(s.Config.Network.OutboundTimeout, outbound.TotalTimeout) + time.Minute
 	s.Delivery = &delivery.Service{Store: s.Store, Send: sender.Send, Log: s.Log.With("component", "delivery"),
 		Policy: delivery.Policy{Lease: lease}}
 	s.Federation.MarkAlive = s.Delivery.MarkAlive
-}
-
-// deliveryKey is the key a local account (0: the instance actor) signs deliveries with.
-func (s *Server) deliveryKey(ctx context.Context, accountID int64) (string, *rsa.PrivateKey, error) {
-	if accountID == 0 {
-		k, err := s.Federation.Keys.Instance(ctx)
-		if err != nil {
-			return "", nil, err
-		}
-		return k.ID, k.Private, nil
-	}
-	a, err := s.Store.AccountByID(ctx, accountID)
-	if err != nil {
-		return "", nil, fmt.Errorf("delivery: signer %d: %w", accountID, err)
-	}
-	k, err := s.Federation.Keys.Account(ctx, a)
-	if err != nil {
-		return "", nil, err
-	}
-	return k.ID, k.Private, nil
 }
 
 // startDelivery runs delivery in a process that works the push queue.

@@ -262,3 +262,32 @@ func (q Q) updateDeliveryHost(ctx context.Context, host, set string) error {
 	}
 	return nil
 }
+
+// DeliveryStateTotal is the hosts in one delivery state, their waiting deliveries and
+// the deliveries ever skipped for them. State is the breaker's (closed, open,
+// half_open), or unavailable or suspended, which take precedence.
+type DeliveryStateTotal struct {
+	State                  string
+	Hosts, Queued, Skipped int64
+}
+
+// DeliveryStateTotals sums the delivery hosts by state, for metrics.
+func (q Q) DeliveryStateTotals(ctx context.Context) ([]DeliveryStateTotal, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT CASE WHEN h.suspended THEN 'suspended' WHEN h.unavailable THEN 'unavailable'
+		ELSE h.breaker END AS state, COUNT(*), CAST(COALESCE(SUM(d.n), 0) AS BIGINT), CAST(COALESCE(SUM(h.skipped), 0) AS BIGINT)
+		FROM delivery_hosts h LEFT JOIN (SELECT host, COUNT(*) AS n FROM deliveries GROUP BY host) d ON d.host = h.host
+		GROUP BY 1 ORDER BY 1`)
+	if err != nil {
+		return nil, wrap(err, "delivery state totals")
+	}
+	defer rows.Close()
+	var out []DeliveryStateTotal
+	for rows.Next() {
+		var t DeliveryStateTotal
+		if err := rows.Scan(&t.State, &t.Hosts, &t.Queued, &t.Skipped); err != nil {
+			return nil, wrap(err, "delivery state totals")
+		}
+		out = append(out, t)
+	}
+	return out, wrap(rows.Err(), "delivery state totals")
+}

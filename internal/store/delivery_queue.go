@@ -167,3 +167,23 @@ func (q Q) PruneDeliverySamples(ctx context.Context, cutoff time.Time) error {
 	_, err := q.db.ExecContext(ctx, `DELETE FROM delivery_samples WHERE minute < $1`, cutoff.Unix())
 	return wrap(err, "prune delivery samples")
 }
+
+// QueuedDeliveries lists up to limit deliveries waiting, oldest first (by id).
+func (q Q) QueuedDeliveries(ctx context.Context, limit int) ([]*QueuedDelivery, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT `+deliveryCols+` FROM deliveries ORDER BY id LIMIT $1`, limit)
+	if err != nil {
+		return nil, wrap(err, "list deliveries")
+	}
+	defer rows.Close()
+	var out []*QueuedDelivery
+	for rows.Next() {
+		var d QueuedDelivery
+		var next, created int64
+		if err := rows.Scan(&d.ID, &d.Host, &d.ActivityID, &d.Inbox, &d.Body, &d.SignerAccountID, &d.Attempts, &next, &created, &d.LastError); err != nil {
+			return nil, wrap(err, "list deliveries")
+		}
+		d.NextAt, d.CreatedAt = fromMillis(next), fromMillis(created)
+		out = append(out, &d)
+	}
+	return out, wrap(rows.Err(), "list deliveries")
+}

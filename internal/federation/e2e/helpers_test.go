@@ -185,7 +185,8 @@ func notified(t *testing.T, m *servertest.Member, kind, acct string) obj {
 	return found
 }
 
-// drained waits until an instance has no delivery or inbound work left, so that a
+// drained waits until an instance has no delivery (delivery table) or job (push,
+// ingress, pull) left, so that a
 // check for something that must NOT arrive is not made too early.
 func drained(t *testing.T, ins ...*servertest.Instance) {
 	t.Helper()
@@ -197,7 +198,11 @@ func drained(t *testing.T, ins ...*servertest.Instance) {
 			if err != nil {
 				return false, err.Error()
 			}
-			return n == 0, fmt.Sprintf("%d jobs", n)
+			queued, err := in.Store.DeliveryBacklog(context.Background())
+			if err != nil {
+				return false, err.Error()
+			}
+			return n == 0 && queued == 0, fmt.Sprintf("%d jobs, %d deliveries", n, queued)
 		})
 	}
 }
