@@ -62,15 +62,18 @@ func (s *Service) verifyFetch(r *http.Request) (*model.Account, error) {
 // RequireSignedFetch guards the handlers of this instance's ActivityPub documents
 // (actors, statuses, collections). With AUTHORIZED_FETCH on, a request for an
 // ActivityPub document must carry a valid signature (401 otherwise), except for the
-// instance actor, which servers fetch to verify our own signed fetches. In either mode
-// a signer is verified once and handed on for SignedFetcher, and responses vary by
-// Signature so caches do not serve one fetcher's answer to another.
+// instance actor, which servers fetch to verify our own signed fetches. When it is
+// required the signer is verified once and handed on for SignedFetcher; otherwise
+// SignedFetcher verifies only if a handler asks. Responses vary by Signature so caches
+// do not serve one fetcher's answer to another.
 func (s *Service) RequireSignedFetch(h http.Handler) http.Handler {
 	return httpx.Serve(s.Log, func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Add("Vary", "Signature")
-		signed := r.Header.Get("Signature") != "" || r.Header.Get("Signature-Input") != ""
 		required := s.Config.Federation.AuthorizedFetch && wantsActivityPub(r) && r.URL.Path != s.instanceActorPath()
-		if !signed && !required {
+		if !required {
+			// Verified later, and only when a handler asks who fetches (a private
+			// status): verifying every signed fetch up front makes two servers that
+			// sign their fetches fetch each other's keys without end.
 			h.ServeHTTP(w, r)
 			return nil
 		}
