@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
@@ -24,10 +23,7 @@ type InstanceDeps struct {
 	Out   io.Writer
 }
 
-type instanceCommand struct {
-	synopsis string
-	run      func(ctx context.Context, d InstanceDeps, fs *flag.FlagSet, args []string) error
-}
+type instanceCommand = groupCommand[InstanceDeps]
 
 func instanceGroups() map[string]map[string]instanceCommand {
 	return map[string]map[string]instanceCommand{
@@ -56,43 +52,7 @@ func IsInstanceGroup(group string) bool { _, ok := instanceGroups()[group]; retu
 
 // Instance runs one command of the rules, domain-blocks or emoji group.
 func Instance(ctx context.Context, d InstanceDeps, group string, args []string) error {
-	cmds := instanceGroups()[group]
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintf(d.Out, "Usage: tusk admin %s COMMAND [flags]\n\nCommands:\n", group)
-		for _, n := range names {
-			fmt.Fprintln(d.Out, "  "+cmds[n].synopsis)
-		}
-		if len(args) == 0 {
-			return fmt.Errorf("%s: missing command", group)
-		}
-		return nil
-	}
-	cmd, ok := cmds[args[0]]
-	if !ok {
-		return fmt.Errorf("%s: unknown command %q (want %s)", group, args[0], strings.Join(names, ", "))
-	}
-	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
-	fs.SetOutput(d.Out)
-	fs.Usage = func() {
-		fmt.Fprintf(d.Out, "Usage: tusk admin %s %s\n", group, cmd.synopsis)
-		if hasFlags(fs) {
-			fmt.Fprintln(d.Out, "\nFlags:")
-			fs.PrintDefaults()
-		}
-	}
-	err := cmd.run(ctx, d, fs, args[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", group, args[0], err)
-	}
-	return nil
+	return dispatchGroup(ctx, d.Out, group, instanceGroups()[group], d, args)
 }
 
 // Limits on what admins type, so the API never serves an unbounded string.

@@ -32,10 +32,7 @@ type OpsDeps struct {
 	Err         io.Writer // progress bars; nil shows none
 }
 
-type opsCommand struct {
-	synopsis string
-	run      func(ctx context.Context, d OpsDeps, fs *flag.FlagSet, args []string) error
-}
+type opsCommand = groupCommand[OpsDeps]
 
 func opsGroups() map[string]map[string]opsCommand {
 	return map[string]map[string]opsCommand{
@@ -97,12 +94,23 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // Ops runs one command of a maintenance group; args are what follows the group name.
 func Ops(ctx context.Context, d OpsDeps, group string, args []string) error {
-	cmds := opsGroups()[group]
+	return dispatchGroup(ctx, d.Out, group, opsGroups()[group], d, args)
+}
+
+// groupCommand is one command of an admin group whose commands share deps of type D.
+type groupCommand[D any] struct {
+	synopsis string
+	run      func(ctx context.Context, d D, fs *flag.FlagSet, args []string) error
+}
+
+// dispatchGroup runs the command args[0] of group with its flags, or prints the group's
+// usage when asked for help or given no command.
+func dispatchGroup[D any](ctx context.Context, out io.Writer, group string, cmds map[string]groupCommand[D], d D, args []string) error {
 	names := sortedKeys(cmds)
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintf(d.Out, "Usage: tusk admin %s COMMAND [flags]\n\nCommands:\n", group)
+		fmt.Fprintf(out, "Usage: tusk admin %s COMMAND [flags]\n\nCommands:\n", group)
 		for _, n := range names {
-			fmt.Fprintln(d.Out, "  "+cmds[n].synopsis)
+			fmt.Fprintln(out, "  "+cmds[n].synopsis)
 		}
 		if len(args) == 0 {
 			return fmt.Errorf("%s: missing command", group)
@@ -114,11 +122,11 @@ func Ops(ctx context.Context, d OpsDeps, group string, args []string) error {
 		return fmt.Errorf("%s: unknown command %q (want %s)", group, args[0], strings.Join(names, ", "))
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
-	fs.SetOutput(d.Out)
+	fs.SetOutput(out)
 	fs.Usage = func() {
-		fmt.Fprintf(d.Out, "Usage: tusk admin %s %s\n", group, cmd.synopsis)
+		fmt.Fprintf(out, "Usage: tusk admin %s %s\n", group, cmd.synopsis)
 		if hasFlags(fs) {
-			fmt.Fprintln(d.Out, "\nFlags:")
+			fmt.Fprintln(out, "\nFlags:")
 			fs.PrintDefaults()
 		}
 	}
