@@ -11,7 +11,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/netip"
-	"net/url"
 	"os"
 	"strings"
 	"syscall"
@@ -75,86 +74,6 @@ func listen80(t *testing.T) net.Listener {
 	return nil
 }
 
-// eventually polls cond until it holds, failing after a while with what it last said.
-func eventually(t *testing.T, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	last := ""
-	for time.Now().Before(deadline) {
-		ok, said := cond()
-		if ok {
-			return
-		}
-		last = said
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("%s: never happened; last seen: %s", what, last)
-}
-
-// resolve finds a remote account through the member's own instance (search with
-// resolve=true, WebFinger then the actor document) and returns its local id there.
-func resolve(t *testing.T, m *servertest.Member, handle string) string {
-	t.Helper()
-	resp := m.Do(t, "GET", "/api/v2/search?type=accounts&resolve=true&q="+url.QueryEscape(handle), nil)
-	var res struct{ Accounts []obj }
-	resp.JSON(t, &res)
-	if resp.Status != 200 || len(res.Accounts) != 1 {
-		t.Fatalf("resolve %s: %d %s", handle, resp.Status, resp.Body)
-	}
-	return res.Accounts[0]["id"].(string)
-}
-
-// resolveStatus finds a remote status by its URI through the member's instance.
-func resolveStatus(t *testing.T, m *servertest.Member, uri string) obj {
-	t.Helper()
-	resp := m.Do(t, "GET", "/api/v2/search?type=statuses&resolve=true&q="+url.QueryEscape(uri), nil)
-	var res struct{ Statuses []obj }
-	resp.JSON(t, &res)
-	if resp.Status != 200 || len(res.Statuses) != 1 {
-		t.Fatalf("resolve %s: %d %s", uri, resp.Status, resp.Body)
-	}
-	return res.Statuses[0]
-}
-
-func call(t *testing.T, m *servertest.Member, method, path string, body any) obj {
-	t.Helper()
-	resp := m.Do(t, method, path, body)
-	if resp.Status != 200 {
-		t.Fatalf("%s %s: %d %s", method, path, resp.Status, resp.Body)
-	}
-	var out obj
-	resp.JSON(t, &out)
-	return out
-}
-
-func relationship(t *testing.T, m *servertest.Member, id string) obj {
-	t.Helper()
-	var rels []obj
-	m.Do(t, "GET", "/api/v1/accounts/relationships?id[]="+id, nil).JSON(t, &rels)
-	if len(rels) != 1 {
-		t.Fatalf("relationship with %s: %v", id, rels)
-	}
-	return rels[0]
-}
-
-// post publishes a status and returns it as the API rendered it.
-func post(t *testing.T, m *servertest.Member, body obj) obj {
-	t.Helper()
-	return call(t, m, "POST", "/api/v1/statuses", body)
-}
-
-// list reads a timeline or notifications page.
-func list(t *testing.T, m *servertest.Member, path string) []obj {
-	t.Helper()
-	resp := m.Do(t, "GET", path, nil)
-	if resp.Status != 200 {
-		t.Fatalf("GET %s: %d %s", path, resp.Status, resp.Body)
-	}
-	var out []obj
-	resp.JSON(t, &out)
-	return out
-}
-
 // hasURI reports whether a timeline holds the status with uri (boosts count by their original).
 func hasURI(statuses []obj, uri string) bool {
 	for _, s := range statuses {
@@ -168,30 +87,13 @@ func hasURI(statuses []obj, uri string) bool {
 	return false
 }
 
-// notified waits for a notification of kind from the account with acct.
-func notified(t *testing.T, m *servertest.Member, kind, acct string) obj {
-	t.Helper()
-	var found obj
-	eventually(t, fmt.Sprintf("%s notification from %s", kind, acct), func() (bool, string) {
-		ns := list(t, m, "/api/v1/notifications?types[]="+kind)
-		for _, n := range ns {
-			if a, _ := n["account"].(obj); a["acct"] == acct {
-				found = n
-				return true, ""
-			}
-		}
-		return false, fmt.Sprint(ns)
-	})
-	return found
-}
-
 // drained waits until an instance has no delivery (delivery table) or job (push,
 // ingress, pull) left, so that a
 // check for something that must NOT arrive is not made too early.
 func drained(t *testing.T, ins ...*servertest.Instance) {
 	t.Helper()
 	for _, in := range ins {
-		eventually(t, "queues drained on "+in.URL, func() (bool, string) {
+		servertest.Eventually(t, "queues drained on "+in.URL, func() (bool, string) {
 			var n int
 			err := in.Store.DB().QueryRow(`SELECT COUNT(*) FROM river_job WHERE queue IN ('push', 'ingress', 'pull')
 				AND state IN ('available', 'running', 'retryable', 'scheduled', 'pending')`).Scan(&n)

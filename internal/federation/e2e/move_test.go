@@ -54,7 +54,7 @@ func newMoveWorld(t *testing.T, engines [2]store.Engine) *moveWorld {
 	a, b := instance(t, engines[0]), instance(t, engines[1])
 	w := &moveWorld{a: a, b: b, alice: a.NewMember(t, "alice"), erin: a.NewMember(t, "erin"),
 		alicenew: b.NewMember(t, "alicenew"), bob: b.NewMember(t, "bob"), dave: b.NewMember(t, "dave")}
-	w.aliceAtB = resolve(t, w.bob, "@alice@"+host(a))
+	w.aliceAtB = w.bob.ResolveAccount(t, "@alice@"+host(a))["id"].(string)
 	return w
 }
 
@@ -68,14 +68,14 @@ func adminCmd(t *testing.T, in *servertest.Instance, args ...string) (string, er
 }
 
 func (w *moveWorld) followers(t *testing.T) {
-	call(t, w.bob, "POST", "/api/v1/accounts/"+w.aliceAtB+"/follow", nil)
-	eventually(t, "bob follows alice", func() (bool, string) {
-		r := relationship(t, w.bob, w.aliceAtB)
+	w.bob.Call(t, "POST", "/api/v1/accounts/"+w.aliceAtB+"/follow", nil)
+	servertest.Eventually(t, "bob follows alice", func() (bool, string) {
+		r := w.bob.Relationship(t, w.aliceAtB)
 		return r["following"] == true, fmt0(r)
 	})
 	aliceID := idOf(w.alice)
-	call(t, w.erin, "POST", "/api/v1/accounts/"+aliceID+"/follow", nil)
-	if r := relationship(t, w.erin, aliceID); r["following"] != true {
+	w.erin.Call(t, "POST", "/api/v1/accounts/"+aliceID+"/follow", nil)
+	if r := w.erin.Relationship(t, aliceID); r["following"] != true {
 		t.Fatalf("erin follows alice: %v", r)
 	}
 }
@@ -86,7 +86,7 @@ func (w *moveWorld) moveWithoutAlias(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "does not list") {
 		t.Fatalf("move without alias: %v; want a refusal naming the missing alias", err)
 	}
-	if got := call(t, w.erin, "GET", "/api/v1/accounts/"+idOf(w.alice), nil); got["moved"] != nil {
+	if got := w.erin.Call(t, "GET", "/api/v1/accounts/"+idOf(w.alice), nil); got["moved"] != nil {
 		t.Fatalf("alice moved after a refused move: %v", got["moved"])
 	}
 }
@@ -116,13 +116,13 @@ func (w *moveWorld) move(t *testing.T) {
 		t.Fatalf("move printed %q", out)
 	}
 	newID := idOf(w.alicenew)
-	eventually(t, "bob follows alicenew", func() (bool, string) {
-		r := relationship(t, w.bob, newID)
+	servertest.Eventually(t, "bob follows alicenew", func() (bool, string) {
+		r := w.bob.Relationship(t, newID)
 		return r["following"] == true, fmt0(r)
 	})
-	w.alicenewAtA = resolve(t, w.erin, "@alicenew@"+host(w.b))
-	eventually(t, "erin follows alicenew", func() (bool, string) {
-		r := relationship(t, w.erin, w.alicenewAtA)
+	w.alicenewAtA = w.erin.ResolveAccount(t, "@alicenew@"+host(w.b))["id"].(string)
+	servertest.Eventually(t, "erin follows alicenew", func() (bool, string) {
+		r := w.erin.Relationship(t, w.alicenewAtA)
 		return r["following"] == true, fmt0(r)
 	})
 	if doc := actorDoc(t, w.a, "alice"); doc["movedTo"] != "http://"+host(w.b)+"/users/alicenew" {
@@ -132,11 +132,11 @@ func (w *moveWorld) move(t *testing.T) {
 
 // movedAccount: both instances show alice as moved, and nobody may follow her now.
 func (w *moveWorld) movedAccount(t *testing.T) {
-	atA := call(t, w.erin, "GET", "/api/v1/accounts/"+idOf(w.alice), nil)
+	atA := w.erin.Call(t, "GET", "/api/v1/accounts/"+idOf(w.alice), nil)
 	if m, _ := atA["moved"].(obj); m == nil || m["acct"] != "alicenew@"+host(w.b) {
 		t.Fatalf("alice on A: moved = %v", atA["moved"])
 	}
-	atB := call(t, w.dave, "GET", "/api/v1/accounts/"+w.aliceAtB, nil)
+	atB := w.dave.Call(t, "GET", "/api/v1/accounts/"+w.aliceAtB, nil)
 	if m, _ := atB["moved"].(obj); m == nil || m["acct"] != "alicenew" {
 		t.Fatalf("alice on B: moved = %v", atB["moved"])
 	}

@@ -29,7 +29,7 @@ func newWorld(t *testing.T, engine store.Engine, knock string) *world {
 	tk := startTusk(t, engine)
 	p := peer.Start(t, peer.Options{Users: []string{"pia", "paul"}, Locked: []string{"paul"}, FirstKnock: knock})
 	w := &world{tk: tk, p: p, ana: tk.NewMember(t, "ana"), lena: tk.NewMember(t, "lena"), pia: p.ActorURL("pia"), paul: p.ActorURL("paul")}
-	call(t, w.lena, "PATCH", "/api/v1/accounts/update_credentials", obj{"locked": true})
+	w.lena.Call(t, "PATCH", "/api/v1/accounts/update_credentials", obj{"locked": true})
 	return w
 }
 
@@ -88,7 +88,7 @@ func TestFedifyCavageFirst(t *testing.T) {
 // tuskPosts: a public and a followers-only post of ana's reach pia, addressed as they should be.
 func (w *world) tuskPosts(t *testing.T) {
 	followersURL := w.tk.actor(w.ana) + "/followers"
-	w.anaPost = call(t, w.ana, "POST", "/api/v1/statuses", obj{"status": "hello Fedify <3", "visibility": "public"})
+	w.anaPost = w.ana.Post(t, obj{"status": "hello Fedify <3", "visibility": "public"})
 	create := waitActivity(t, w.p, "ana's public Create", peer.OfType("Create", w.anaPost["uri"].(string)))
 	note := rawObject(t, create)
 	if note["type"] != "Note" || !strings.Contains(fmt.Sprint(note["content"]), "hello Fedify &lt;3") ||
@@ -98,7 +98,7 @@ func (w *world) tuskPosts(t *testing.T) {
 	if create.Actor != w.tk.actor(w.ana) {
 		t.Fatalf("Create actor = %s; want %s", create.Actor, w.tk.actor(w.ana))
 	}
-	private := call(t, w.ana, "POST", "/api/v1/statuses", obj{"status": "for followers", "visibility": "private"})
+	private := w.ana.Post(t, obj{"status": "for followers", "visibility": "private"})
 	create = waitActivity(t, w.p, "ana's followers-only Create", peer.OfType("Create", private["uri"].(string)))
 	note = rawObject(t, create)
 	if isPublic(addressed(note, "to")) || isPublic(addressed(note, "cc")) || !slices.Contains(addressed(note, "to"), followersURL) {
@@ -127,8 +127,8 @@ func (w *world) peerReply(t *testing.T) {
 	reply, err := w.p.Post("pia", peer.Note{Content: "<p>a reply</p>", InReplyTo: w.anaPost["uri"].(string),
 		Mentions: []string{w.tk.actor(w.ana)}})
 	noErr(t, err)
-	eventually(t, "the reply is in ana's thread", func() (bool, string) {
-		ctx := call(t, w.ana, "GET", "/api/v1/statuses/"+w.anaPost["id"].(string)+"/context", nil)
+	servertest.Eventually(t, "the reply is in ana's thread", func() (bool, string) {
+		ctx := w.ana.Call(t, "GET", "/api/v1/statuses/"+w.anaPost["id"].(string)+"/context", nil)
 		desc, _ := ctx["descendants"].([]any)
 		for _, d := range desc {
 			if d.(obj)["uri"] == reply.ID && d.(obj)["in_reply_to_id"] == w.anaPost["id"] {
@@ -148,7 +148,7 @@ func (w *world) peerDirect(t *testing.T) {
 	if n["visibility"] != "direct" {
 		t.Fatalf("pia's direct note on tusk: %v", n)
 	}
-	home := list(t, w.lena, "/api/v1/timelines/home")
+	home := w.lena.List(t, "/api/v1/timelines/home")
 	for _, st := range home {
 		if st["uri"] == dm.ID {
 			t.Fatalf("lena sees a direct message to ana")
@@ -161,16 +161,16 @@ func (w *world) likes(t *testing.T) {
 	anaPost := w.anaPost["uri"].(string)
 	_, err := w.p.Like("pia", anaPost)
 	noErr(t, err)
-	notified(t, w.ana, "favourite", w.pia)
+	w.ana.WaitNotification(t, "favourite", servertest.FromAccount("uri", w.pia))
 	w.waitCount(t, w.ana, w.anaPost["id"].(string), "favourites_count", 1)
 	_, err = w.p.Unlike("pia", anaPost)
 	noErr(t, err)
 	w.waitCount(t, w.ana, w.anaPost["id"].(string), "favourites_count", 0)
 
 	piaNote := w.piaPost["uri"].(string)
-	call(t, w.ana, "POST", "/api/v1/statuses/"+w.piaPost["id"].(string)+"/favourite", nil)
+	w.ana.Call(t, "POST", "/api/v1/statuses/"+w.piaPost["id"].(string)+"/favourite", nil)
 	like := waitActivity(t, w.p, "ana's Like", peer.OfType("Like", piaNote))
-	call(t, w.ana, "POST", "/api/v1/statuses/"+w.piaPost["id"].(string)+"/unfavourite", nil)
+	w.ana.Call(t, "POST", "/api/v1/statuses/"+w.piaPost["id"].(string)+"/unfavourite", nil)
 	waitActivity(t, w.p, "ana's Undo(Like)", peer.OfType("Undo", like.ID))
 }
 
@@ -179,22 +179,22 @@ func (w *world) boosts(t *testing.T) {
 	anaPost := w.anaPost["uri"].(string)
 	_, err := w.p.Announce("pia", anaPost)
 	noErr(t, err)
-	notified(t, w.ana, "reblog", w.pia)
+	w.ana.WaitNotification(t, "reblog", servertest.FromAccount("uri", w.pia))
 	w.waitCount(t, w.ana, w.anaPost["id"].(string), "reblogs_count", 1)
 	_, err = w.p.Unannounce("pia", anaPost)
 	noErr(t, err)
 	w.waitCount(t, w.ana, w.anaPost["id"].(string), "reblogs_count", 0)
 
 	piaNote := w.piaPost["uri"].(string)
-	call(t, w.ana, "POST", "/api/v1/statuses/"+w.piaPost["id"].(string)+"/reblog", nil)
+	w.ana.Call(t, "POST", "/api/v1/statuses/"+w.piaPost["id"].(string)+"/reblog", nil)
 	announce := waitActivity(t, w.p, "ana's Announce", peer.OfType("Announce", piaNote))
-	call(t, w.ana, "POST", "/api/v1/statuses/"+w.piaPost["id"].(string)+"/unreblog", nil)
+	w.ana.Call(t, "POST", "/api/v1/statuses/"+w.piaPost["id"].(string)+"/unreblog", nil)
 	waitActivity(t, w.p, "ana's Undo(Announce)", peer.OfType("Undo", announce.ID))
 }
 
 // profileUpdate: ana's new name reaches pia as Update(Person) and in the served actor.
 func (w *world) profileUpdate(t *testing.T) {
-	call(t, w.ana, "PATCH", "/api/v1/accounts/update_credentials", obj{"display_name": "Ana from tusk"})
+	w.ana.Call(t, "PATCH", "/api/v1/accounts/update_credentials", obj{"display_name": "Ana from tusk"})
 	waitActivity(t, w.p, "ana's Update(Person)", peer.OfType("Update", w.tk.actor(w.ana)))
 	actor, err := w.p.Lookup(w.tk.actor(w.ana))
 	noErr(t, err)
@@ -207,11 +207,11 @@ func (w *world) profileUpdate(t *testing.T) {
 func (w *world) deletes(t *testing.T) {
 	_, err := w.p.Delete("pia", w.piaPost["uri"].(string))
 	noErr(t, err)
-	eventually(t, "pia's note is gone from tusk", func() (bool, string) {
+	servertest.Eventually(t, "pia's note is gone from tusk", func() (bool, string) {
 		r := w.ana.Do(t, "GET", "/api/v1/statuses/"+w.piaPost["id"].(string), nil)
 		return r.Status == 404, fmt.Sprint(r.Status)
 	})
-	call(t, w.ana, "DELETE", "/api/v1/statuses/"+w.anaPost["id"].(string), nil)
+	w.ana.Call(t, "DELETE", "/api/v1/statuses/"+w.anaPost["id"].(string), nil)
 	del := waitActivity(t, w.p, "ana's Delete", peer.OfType("Delete", w.anaPost["uri"].(string)))
 	if o := rawObject(t, del); o["type"] != "Tombstone" || o["id"] != w.anaPost["uri"] {
 		t.Fatalf("Delete as pia got it: %s", del.Raw)
@@ -261,8 +261,8 @@ func (w *world) signatures(t *testing.T, peerScheme string) {
 
 func (w *world) waitCount(t *testing.T, m *servertest.Member, id, field string, want float64) {
 	t.Helper()
-	eventually(t, fmt.Sprintf("%s of %s is %v", field, id, want), func() (bool, string) {
-		st := call(t, m, "GET", "/api/v1/statuses/"+id, nil)
+	servertest.Eventually(t, fmt.Sprintf("%s of %s is %v", field, id, want), func() (bool, string) {
+		st := m.Call(t, "GET", "/api/v1/statuses/"+id, nil)
 		return st[field] == want, fmt.Sprint(st[field])
 	})
 }
@@ -271,7 +271,7 @@ func (w *world) waitCount(t *testing.T, m *servertest.Member, id, field string, 
 // pia: a handle whose domain has a port, as the peer's has, is not a mention, on tusk as
 // on Mastodon.)
 func (w *world) tuskReply(t *testing.T) {
-	reply := call(t, w.ana, "POST", "/api/v1/statuses", obj{"status": "answering you", "in_reply_to_id": w.piaPost["id"]})
+	reply := w.ana.Post(t, obj{"status": "answering you", "in_reply_to_id": w.piaPost["id"]})
 	create := waitActivity(t, w.p, "ana's reply", peer.OfType("Create", reply["uri"].(string)))
 	note := rawObject(t, create)
 	if note["inReplyTo"] != w.piaPost["uri"] || !isPublic(addressed(note, "to")) {
@@ -283,8 +283,8 @@ func (w *world) tuskReply(t *testing.T) {
 func (w *world) peerEdit(t *testing.T) {
 	_, err := w.p.UpdateNote("pia", w.piaPost["uri"].(string), "<p>hello tusk, edited</p>")
 	noErr(t, err)
-	eventually(t, "the edit reaches tusk", func() (bool, string) {
-		st := call(t, w.ana, "GET", "/api/v1/statuses/"+w.piaPost["id"].(string), nil)
+	servertest.Eventually(t, "the edit reaches tusk", func() (bool, string) {
+		st := w.ana.Call(t, "GET", "/api/v1/statuses/"+w.piaPost["id"].(string), nil)
 		return strings.Contains(fmt.Sprint(st["content"]), "edited") && st["edited_at"] != nil, fmt.Sprint(st["content"], st["edited_at"])
 	})
 }
@@ -297,19 +297,16 @@ func (w *world) parentFetched(t *testing.T) {
 	reply, err := w.p.Post("pia", peer.Note{Content: "<p>cc ana</p>", InReplyTo: parent.ID, Mentions: []string{w.tk.actor(w.ana)}})
 	noErr(t, err)
 	st := statusWithURI(t, w.ana, "/api/v1/notifications?types[]=mention", reply.ID)
-	eventually(t, "the parent is in the reply's thread", func() (bool, string) {
-		ctx := call(t, w.ana, "GET", "/api/v1/statuses/"+st["id"].(string)+"/context", nil)
+	servertest.Eventually(t, "the parent is in the reply's thread", func() (bool, string) {
+		ctx := w.ana.Call(t, "GET", "/api/v1/statuses/"+st["id"].(string)+"/context", nil)
 		anc, _ := ctx["ancestors"].([]any)
 		return len(anc) == 1 && anc[0].(obj)["uri"] == parent.ID, fmt.Sprint(ctx)
 	})
 	other, err := w.p.Post("paul", peer.Note{Content: "<p>find me</p>", Summary: "a warning"})
 	noErr(t, err)
-	resp := w.lena.Do(t, "GET", "/api/v2/search?type=statuses&resolve=true&q="+url.QueryEscape(other.ID), nil)
-	var res struct{ Statuses []obj }
-	resp.JSON(t, &res)
-	if resp.Status != 200 || len(res.Statuses) != 1 || res.Statuses[0]["uri"] != other.ID ||
-		res.Statuses[0]["spoiler_text"] != "a warning" || res.Statuses[0]["sensitive"] != true {
-		t.Fatalf("resolve %s: %d %s", other.ID, resp.Status, resp.Body)
+	found := w.lena.ResolveStatus(t, other.ID)
+	if found["uri"] != other.ID || found["spoiler_text"] != "a warning" || found["sensitive"] != true {
+		t.Fatalf("resolve %s: %v", other.ID, found)
 	}
 }
 
@@ -335,8 +332,8 @@ func (w *world) peerVisibility(t *testing.T) {
 func (w *world) peerProfileUpdate(t *testing.T) {
 	_, err := w.p.UpdateProfile("pia", "Pia Renamed", "<p>about pia</p>")
 	noErr(t, err)
-	eventually(t, "tusk shows pia's new name", func() (bool, string) {
-		acc := call(t, w.ana, "GET", "/api/v1/accounts/"+w.piaAtTusk, nil)
+	servertest.Eventually(t, "tusk shows pia's new name", func() (bool, string) {
+		acc := w.ana.Call(t, "GET", "/api/v1/accounts/"+w.piaAtTusk, nil)
 		return acc["display_name"] == "Pia Renamed" && strings.Contains(fmt.Sprint(acc["note"]), "about pia"), fmt.Sprint(acc["display_name"], acc["note"])
 	})
 }
@@ -346,7 +343,7 @@ func (w *world) peerProfileUpdate(t *testing.T) {
 func (w *world) documents(t *testing.T) {
 	ana := w.tk.actor(w.ana)
 	status := w.anaPost["uri"].(string)
-	poll := call(t, w.ana, "POST", "/api/v1/statuses", obj{"status": "which?", "poll": obj{"options": []string{"this", "that"}, "expires_in": 3600}})
+	poll := w.ana.Post(t, obj{"status": "which?", "poll": obj{"options": []string{"this", "that"}, "expires_in": 3600}})
 	cases := []struct{ uri, typ string }{
 		{ana, "Person"},
 		{w.tk.Base + "/actor", "Application"},
@@ -369,7 +366,7 @@ func (w *world) documents(t *testing.T) {
 // sharedInbox: when ana and lena both follow pia, one delivery to tusk's shared inbox puts
 // pia's note in both home timelines.
 func (w *world) sharedInbox(t *testing.T) {
-	call(t, w.lena, "POST", "/api/v1/accounts/"+resolveAccount(t, w.lena, w.pia)["id"].(string)+"/follow", nil)
+	w.lena.Call(t, "POST", "/api/v1/accounts/"+w.lena.ResolveAccount(t, w.pia)["id"].(string)+"/follow", nil)
 	if err := w.p.WaitFollower("pia", w.tk.actor(w.lena), "accepted", timeout); err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +388,7 @@ func (w *world) sharedInbox(t *testing.T) {
 
 // tuskEdit: ana's edit reaches pia as Update(Note) with the new text and updated.
 func (w *world) tuskEdit(t *testing.T) {
-	call(t, w.ana, "PUT", "/api/v1/statuses/"+w.anaPost["id"].(string), obj{"status": "hello Fedify, edited"})
+	w.ana.Call(t, "PUT", "/api/v1/statuses/"+w.anaPost["id"].(string), obj{"status": "hello Fedify, edited"})
 	update := waitActivity(t, w.p, "ana's Update(Note)", peer.OfType("Update", w.anaPost["uri"].(string)))
 	if note := rawObject(t, update); !strings.Contains(fmt.Sprint(note["content"]), "edited") || note["updated"] == nil {
 		t.Fatalf("Update as pia got it: %s", update.Raw)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tuskhq/tusk/internal/fedtest/peer"
+	"github.com/tuskhq/tusk/internal/server/servertest"
 )
 
 // peerFollowsUnlocked: tusk accepts at once; both sides agree on the follow.
@@ -14,12 +15,12 @@ func (w *world) peerFollowsUnlocked(t *testing.T) {
 	if err := w.p.WaitFollowing("pia", w.tk.actor(w.ana), "accepted", timeout); err != nil {
 		t.Fatal(err)
 	}
-	followers := list(t, w.ana, "/api/v1/accounts/"+fmt.Sprint(w.ana.Account.ID)+"/followers")
+	followers := w.ana.List(t, "/api/v1/accounts/"+fmt.Sprint(w.ana.Account.ID)+"/followers")
 	if len(followers) != 1 || followers[0]["uri"] != w.pia || followers[0]["acct"] != "pia@"+w.p.Host() {
 		t.Fatalf("ana's followers = %v; want pia (%s)", followers, w.pia)
 	}
 	w.piaAtTusk = followers[0]["id"].(string)
-	notified(t, w.ana, "follow", w.pia)
+	w.ana.WaitNotification(t, "follow", servertest.FromAccount("uri", w.pia))
 }
 
 // peerFollowsLocked: lena sees a request; her authorization sends the Accept.
@@ -27,8 +28,8 @@ func (w *world) peerFollowsLocked(t *testing.T) {
 	_, err := w.p.Follow("pia", w.tk.actor(w.lena))
 	noErr(t, err)
 	var requests []obj
-	eventually(t, "lena sees pia's request", func() (bool, string) {
-		requests = list(t, w.lena, "/api/v1/follow_requests")
+	servertest.Eventually(t, "lena sees pia's request", func() (bool, string) {
+		requests = w.lena.List(t, "/api/v1/follow_requests")
 		return len(requests) == 1, fmt.Sprint(requests)
 	})
 	if requests[0]["uri"] != w.pia {
@@ -39,7 +40,7 @@ func (w *world) peerFollowsLocked(t *testing.T) {
 	if state(f, w.tk.actor(w.lena)) != "pending" {
 		t.Fatalf("pia's follow of lena before she decided: %v", f)
 	}
-	call(t, w.lena, "POST", "/api/v1/follow_requests/"+requests[0]["id"].(string)+"/authorize", nil)
+	w.lena.Call(t, "POST", "/api/v1/follow_requests/"+requests[0]["id"].(string)+"/authorize", nil)
 	if err := w.p.WaitFollowing("pia", w.tk.actor(w.lena), "accepted", timeout); err != nil {
 		t.Fatal(err)
 	}
@@ -48,17 +49,17 @@ func (w *world) peerFollowsLocked(t *testing.T) {
 // tuskFollowsPeer: ana finds pia by URL and follows; the follow is requested until pia's
 // server accepts.
 func (w *world) tuskFollowsPeer(t *testing.T) {
-	acc := resolveAccount(t, w.ana, w.pia)
+	acc := w.ana.ResolveAccount(t, w.pia)
 	if acc["acct"] != "pia@"+w.p.Host() || acc["username"] != "pia" {
 		t.Fatalf("resolved %s as %v", w.pia, acc)
 	}
 	w.piaAtTusk = acc["id"].(string)
-	rel := call(t, w.ana, "POST", "/api/v1/accounts/"+w.piaAtTusk+"/follow", nil)
+	rel := w.ana.Call(t, "POST", "/api/v1/accounts/"+w.piaAtTusk+"/follow", nil)
 	if rel["following"] != true && rel["requested"] != true {
 		t.Fatalf("after follow: %v", rel)
 	}
-	eventually(t, "ana follows pia", func() (bool, string) {
-		r := relationship(t, w.ana, w.piaAtTusk)
+	servertest.Eventually(t, "ana follows pia", func() (bool, string) {
+		r := w.ana.Relationship(t, w.piaAtTusk)
 		return r["following"] == true && r["requested"] == false, fmt.Sprint(r)
 	})
 	if err := w.p.WaitFollower("pia", w.tk.actor(w.ana), "accepted", timeout); err != nil {
@@ -78,26 +79,26 @@ func state(list []peer.Follow, actor string) string {
 
 // tuskFollowsLockedPeer: ana's follow of paul stays requested until paul accepts.
 func (w *world) tuskFollowsLockedPeer(t *testing.T) {
-	paul := resolveAccount(t, w.ana, w.paul)["id"].(string)
-	call(t, w.ana, "POST", "/api/v1/accounts/"+paul+"/follow", nil)
+	paul := w.ana.ResolveAccount(t, w.paul)["id"].(string)
+	w.ana.Call(t, "POST", "/api/v1/accounts/"+paul+"/follow", nil)
 	if err := w.p.WaitFollower("paul", w.tk.actor(w.ana), "pending", timeout); err != nil {
 		t.Fatal(err)
 	}
-	if r := relationship(t, w.ana, paul); r["following"] != false || r["requested"] != true {
+	if r := w.ana.Relationship(t, paul); r["following"] != false || r["requested"] != true {
 		t.Fatalf("ana's follow of paul before he decided: %v", r)
 	}
 	_, err := w.p.AcceptFollower("paul", w.tk.actor(w.ana))
 	noErr(t, err)
-	eventually(t, "ana follows paul", func() (bool, string) {
-		r := relationship(t, w.ana, paul)
+	servertest.Eventually(t, "ana follows paul", func() (bool, string) {
+		r := w.ana.Relationship(t, paul)
 		return r["following"] == true && r["requested"] == false, fmt.Sprint(r)
 	})
 }
 
 // followerRemoved: lena removes pia from her followers; pia's server sees the Reject.
 func (w *world) followerRemoved(t *testing.T) {
-	id := resolveAccount(t, w.lena, w.pia)["id"].(string)
-	call(t, w.lena, "POST", "/api/v1/accounts/"+id+"/remove_from_followers", nil)
+	id := w.lena.ResolveAccount(t, w.pia)["id"].(string)
+	w.lena.Call(t, "POST", "/api/v1/accounts/"+id+"/remove_from_followers", nil)
 	if err := w.p.WaitFollowing("pia", w.tk.actor(w.lena), "rejected", timeout); err != nil {
 		t.Fatal(err)
 	}
@@ -107,12 +108,12 @@ func (w *world) followerRemoved(t *testing.T) {
 func (w *world) unfollows(t *testing.T) {
 	_, err := w.p.Unfollow("pia", w.tk.actor(w.ana))
 	noErr(t, err)
-	eventually(t, "pia no longer follows ana", func() (bool, string) {
-		f := list(t, w.ana, "/api/v1/accounts/"+fmt.Sprint(w.ana.Account.ID)+"/followers")
+	servertest.Eventually(t, "pia no longer follows ana", func() (bool, string) {
+		f := w.ana.List(t, "/api/v1/accounts/"+fmt.Sprint(w.ana.Account.ID)+"/followers")
 		return len(f) == 0, fmt.Sprint(f)
 	})
-	call(t, w.ana, "POST", "/api/v1/accounts/"+w.piaAtTusk+"/unfollow", nil)
-	eventually(t, "ana no longer follows pia there", func() (bool, string) {
+	w.ana.Call(t, "POST", "/api/v1/accounts/"+w.piaAtTusk+"/unfollow", nil)
+	servertest.Eventually(t, "ana no longer follows pia there", func() (bool, string) {
 		f, err := w.p.Followers("pia")
 		return err == nil && state(f, w.tk.actor(w.ana)) == "", fmt.Sprint(f, err)
 	})
@@ -123,11 +124,11 @@ func (w *world) requestRejected(t *testing.T) {
 	_, err := w.p.Follow("paul", w.tk.actor(w.lena))
 	noErr(t, err)
 	var requests []obj
-	eventually(t, "lena sees paul's request", func() (bool, string) {
-		requests = list(t, w.lena, "/api/v1/follow_requests")
+	servertest.Eventually(t, "lena sees paul's request", func() (bool, string) {
+		requests = w.lena.List(t, "/api/v1/follow_requests")
 		return len(requests) == 1 && requests[0]["uri"] == w.paul, fmt.Sprint(requests)
 	})
-	call(t, w.lena, "POST", "/api/v1/follow_requests/"+requests[0]["id"].(string)+"/reject", nil)
+	w.lena.Call(t, "POST", "/api/v1/follow_requests/"+requests[0]["id"].(string)+"/reject", nil)
 	if err := w.p.WaitFollowing("paul", w.tk.actor(w.lena), "rejected", timeout); err != nil {
 		t.Fatal(err)
 	}
@@ -135,12 +136,12 @@ func (w *world) requestRejected(t *testing.T) {
 
 // block: lena blocks pia; pia's server receives the Block and loses lena as a follower.
 func (w *world) block(t *testing.T) {
-	id := resolveAccount(t, w.lena, w.pia)["id"].(string)
-	call(t, w.lena, "POST", "/api/v1/accounts/"+id+"/block", nil)
+	id := w.lena.ResolveAccount(t, w.pia)["id"].(string)
+	w.lena.Call(t, "POST", "/api/v1/accounts/"+id+"/block", nil)
 	waitActivity(t, w.p, "lena's Block", func(a peer.Activity) bool {
 		return a.Type == "Block" && a.Actor == w.tk.actor(w.lena) && a.Object == w.pia
 	})
-	eventually(t, "lena no longer follows pia there", func() (bool, string) {
+	servertest.Eventually(t, "lena no longer follows pia there", func() (bool, string) {
 		f, err := w.p.Followers("pia")
 		return err == nil && state(f, w.tk.actor(w.lena)) == "", fmt.Sprint(f, err)
 	})

@@ -171,71 +171,12 @@ func engines(t *testing.T, fn func(t *testing.T, engine store.Engine)) {
 	}
 }
 
-// eventually polls cond until it holds, failing after a while with what it last said.
-func eventually(t *testing.T, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	last := ""
-	for time.Now().Before(deadline) {
-		ok, said := cond()
-		if ok {
-			return
-		}
-		last = said
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("%s: never happened; last seen: %s", what, last)
-}
-
-func call(t *testing.T, m *servertest.Member, method, path string, body any) obj {
-	t.Helper()
-	resp := m.Do(t, method, path, body)
-	if resp.Status != 200 {
-		t.Fatalf("%s %s: %d %s", method, path, resp.Status, resp.Body)
-	}
-	var out obj
-	resp.JSON(t, &out)
-	return out
-}
-
-func list(t *testing.T, m *servertest.Member, path string) []obj {
-	t.Helper()
-	resp := m.Do(t, "GET", path, nil)
-	if resp.Status != 200 {
-		t.Fatalf("GET %s: %d %s", path, resp.Status, resp.Body)
-	}
-	var out []obj
-	resp.JSON(t, &out)
-	return out
-}
-
-func relationship(t *testing.T, m *servertest.Member, id string) obj {
-	t.Helper()
-	rels := list(t, m, "/api/v1/accounts/relationships?id[]="+id)
-	if len(rels) != 1 {
-		t.Fatalf("relationship with %s: %v", id, rels)
-	}
-	return rels[0]
-}
-
-// resolveAccount finds a remote actor by its URL through search with resolve=true.
-func resolveAccount(t *testing.T, m *servertest.Member, actorURL string) obj {
-	t.Helper()
-	resp := m.Do(t, "GET", "/api/v2/search?type=accounts&resolve=true&q="+url.QueryEscape(actorURL), nil)
-	var res struct{ Accounts []obj }
-	resp.JSON(t, &res)
-	if resp.Status != 200 || len(res.Accounts) != 1 {
-		t.Fatalf("resolve %s: %d %s", actorURL, resp.Status, resp.Body)
-	}
-	return res.Accounts[0]
-}
-
 // statusWithURI waits for the status with uri in a timeline (or notifications' statuses).
 func statusWithURI(t *testing.T, m *servertest.Member, path, uri string) obj {
 	t.Helper()
 	var found obj
-	eventually(t, fmt.Sprintf("%s in %s", uri, path), func() (bool, string) {
-		items := list(t, m, path)
+	servertest.Eventually(t, fmt.Sprintf("%s in %s", uri, path), func() (bool, string) {
+		items := m.List(t, path)
 		for _, it := range items {
 			if st, ok := it["status"].(obj); ok {
 				it = st
@@ -246,23 +187,6 @@ func statusWithURI(t *testing.T, m *servertest.Member, path, uri string) obj {
 			}
 		}
 		return false, fmt.Sprintf("%d items", len(items))
-	})
-	return found
-}
-
-// notified waits for a notification of kind from the account whose uri is actor.
-func notified(t *testing.T, m *servertest.Member, kind, actor string) obj {
-	t.Helper()
-	var found obj
-	eventually(t, fmt.Sprintf("%s notification from %s", kind, actor), func() (bool, string) {
-		ns := list(t, m, "/api/v1/notifications?types[]="+kind)
-		for _, n := range ns {
-			if a, _ := n["account"].(obj); a["uri"] == actor {
-				found = n
-				return true, ""
-			}
-		}
-		return false, fmt.Sprint(ns)
 	})
 	return found
 }
