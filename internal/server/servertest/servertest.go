@@ -1,6 +1,6 @@
 // Package servertest starts whole tusk instances for tests: the real server on a
 // loopback port, on a fresh SQLite or PostgreSQL database, with helpers to make
-// members and call the API as they would.
+// members, call the API as they would, and wait for what happens in its own time.
 package servertest
 
 import (
