@@ -122,14 +122,14 @@ func (s *Service) verifyDelivery(r *http.Request, body []byte, act *ap.Activity)
 	if err := checkEmbeddedOrigin(act); err != nil {
 		return 0, &httpx.Error{Code: http.StatusUnauthorized, Msg: "Embedded object is not on the actor's host", Err: err}
 	}
-	acct, err := s.Store.AccountByURI(r.Context(), actorURI)
+	signer, err := s.Store.SignerByURI(r.Context(), actorURI)
 	if err != nil {
 		return 0, fmt.Errorf("federation: signer %s: %w", actorURI, err)
 	}
-	if acct.SuspendedAt != nil {
+	if signer.Suspended {
 		return 0, unauthorized("Account is suspended")
 	}
-	return acct.ID, nil
+	return signer.AccountID, nil
 }
 
 func signatureMessage(err error) string {

@@ -132,12 +132,11 @@ func (s *Service) commitIngress(ctx context.Context, batch []*ingressItem) error
 				delete(remembered, it.activityID) // the same id twice in one batch is taken once
 			}
 		}
-		switch len(fresh) {
-		case 0:
+		if len(fresh) == 0 {
 			return nil
-		case 1:
-			return s.Jobs.Enqueue(ctx, q, fresh[0], nil)
 		}
+		// A batch even of one: its worker stores statuses with a lazy commit, which a lone
+		// federation_ingress job (kept for retries) does not.
 		return s.Jobs.Enqueue(ctx, q, IngressBatchArgs{Activities: fresh}, nil)
 	})
 }

@@ -133,7 +133,7 @@ func (s *Service) insertPost(ctx context.Context, q store.Q, author *model.Accou
 	if err := s.enqueueCard(ctx, q, st); err != nil {
 		return nil, err
 	}
-	if err := s.streamStatus(ctx, q, st, EventUpdate); err != nil {
+	if err := s.streamNewStatus(ctx, q, st, tags); err != nil {
 		return nil, err
 	}
 	if err := s.federate(ctx, q, StatusPosted{st}); err != nil {

@@ -58,9 +58,12 @@ type RemotePoll struct {
 func (s *Service) ReceiveStatus(ctx context.Context, p RemoteStatus) (*model.Status, error) {
 	var st *model.Status
 	err := s.Store.Tx(ctx, func(q store.Q) error {
+		var r receipt
 		var err error
-		st, err = s.insertRemoteStatus(ctx, q, p)
-		return err
+		if st, err = s.insertRemoteStatus(ctx, q, p, &r); err != nil {
+			return err
+		}
+		return q.ApplyCounterBumps(ctx, &r.counts)
 	})
 	if errors.Is(err, store.ErrConflict) { // a concurrent delivery of the same status won
 		return s.existingRemote(ctx, s.Store.Q, p)
@@ -71,30 +74,84 @@ func (s *Service) ReceiveStatus(ctx context.Context, p RemoteStatus) (*model.Sta
 // ReceiveStatuses stores several remote statuses in one transaction, as ReceiveStatus
 // stores one: inbound federation commits a burst of posts at once. Any failure rolls
 // them all back, and the caller stores them one by one to learn which one failed.
+//
+// The commit does not wait for the disk (store.Q.LazyCommit): the caller is the job
+// that holds these statuses, and its completion commits after this transaction, so
+// flushing that completion flushes these rows too; a crash in between loses both, and
+// the job runs again.
 func (s *Service) ReceiveStatuses(ctx context.Context, ps []RemoteStatus) error {
 	return s.Store.Tx(ctx, func(q store.Q) error {
+		if err := q.LazyCommit(ctx); err != nil {
+			return err
+		}
+		r, err := s.newReceipt(ctx, q, ps)
+		if err != nil {
+			return err
+		}
 		for _, p := range ps {
-			if _, err := s.insertRemoteStatus(ctx, q, p); err != nil {
+			if _, err := s.insertRemoteStatus(ctx, q, p, r); err != nil {
 				return err
 			}
 		}
-		return nil
+		return q.ApplyCounterBumps(ctx, &r.counts)
 	})
 }
 
-func (s *Service) existingRemote(ctx context.Context, q store.Q, p RemoteStatus) (*model.Status, error) {
-	prior, err := q.StatusByURI(ctx, p.URI)
-	if err != nil {
-		return nil, err
-	}
-	if prior.AccountID != p.Author.ID {
-		return nil, fmt.Errorf("%w: status %s", ErrForeignObject, p.URI)
-	}
-	return prior, nil
+// receipt is what one transaction storing remote statuses gathers: the counter bumps to
+// apply at its end and, for a batch, the statuses its ids already name, read at once.
+type receipt struct {
+	counts store.CounterBumps
+	known  map[string]*model.Status // nil: look each status up alone
 }
 
-func (s *Service) insertRemoteStatus(ctx context.Context, q store.Q, p RemoteStatus) (*model.Status, error) {
-	if prior, err := s.existingRemote(ctx, q, p); err == nil || !errors.Is(err, store.ErrNotFound) {
+func (s *Service) newReceipt(ctx context.Context, q store.Q, ps []RemoteStatus) (*receipt, error) {
+	uris := make([]string, len(ps))
+	for i, p := range ps {
+		uris[i] = p.URI
+	}
+	known, err := q.StatusesByURIs(ctx, uris)
+	return &receipt{known: known}, err
+}
+
+// prior is the stored status with p's id, or store.ErrNotFound.
+func (r *receipt) prior(ctx context.Context, q store.Q, p RemoteStatus) (*model.Status, error) {
+	if r.known == nil {
+		return q.StatusByURI(ctx, p.URI)
+	}
+	if st, ok := r.known[p.URI]; ok {
+		return st, nil
+	}
+	return nil, fmt.Errorf("status %s: %w", p.URI, store.ErrNotFound)
+}
+
+// stored adds a status this transaction wrote, so a second copy in the batch finds it.
+func (r *receipt) stored(st *model.Status) {
+	if r.known != nil {
+		r.known[st.URI] = st
+	}
+}
+
+func (s *Service) existingRemote(ctx context.Context, q store.Q, p RemoteStatus) (*model.Status, error) {
+	return ownedBy(q.StatusByURI(ctx, p.URI))(p)
+}
+
+// ownedBy passes a found status on only when p's author owns it.
+func ownedBy(prior *model.Status, err error) func(RemoteStatus) (*model.Status, error) {
+	return func(p RemoteStatus) (*model.Status, error) {
+		if err != nil {
+			return nil, err
+		}
+		if prior.AccountID != p.Author.ID {
+			return nil, fmt.Errorf("%w: status %s", ErrForeignObject, p.URI)
+		}
+		return prior, nil
+	}
+}
+
+// insertRemoteStatus stores p unless known and announces it; its counter bumps go to
+// r, which the caller applies last, holding the author's row lock briefly.
+func (s *Service) insertRemoteStatus(ctx context.Context, q store.Q, p RemoteStatus, r *receipt) (*model.Status, error) {
+	if prior, err := ownedBy(r.prior(ctx, q, p))(p); err == nil || !errors.Is(err, store.ErrNotFound) {
 		return prior, err
 	}
 	st := &model.Status{URI: p.URI, URL: p.URL, AccountID: p.Author.ID, Content: p.Content,
@@ -107,14 +164,15 @@ func (s *Service) insertRemoteStatus(ctx context.Context, q store.Q, p RemoteSta
 		st.InReplyToID, st.InReplyToAccountID = &p.InReplyTo.ID, &p.InReplyTo.AccountID
 	}
 	err := q.InsertStatus(ctx, store.NewStatus{Status: st, MentionIDs: accountIDs(p.Mentions), Tags: p.Tags,
-		SearchText: p.SpoilerText + "\n" + text.PlainText(p.Content)})
+		SearchText: p.SpoilerText + "\n" + text.PlainText(p.Content), Counts: &r.counts})
 	if err != nil {
 		return nil, err
 	}
+	r.stored(st)
 	if err := s.attachRemoteExtras(ctx, q, st, p); err != nil {
 		return nil, err
 	}
-	return st, s.announceNewStatus(ctx, q, st, p.Mentions)
+	return st, s.announceNewStatus(ctx, q, st, p.Mentions, p.Tags)
 }
 
 func (s *Service) attachRemoteExtras(ctx context.Context, q store.Q, st *model.Status, p RemoteStatus) error {
@@ -153,15 +211,15 @@ func (s *Service) insertRemoteMedia(ctx context.Context, q store.Q, st *model.St
 }
 
 // announceNewStatus runs what follows a new status wherever it came from: notifications,
-// the direct-message conversation, the link card and the live streams.
-func (s *Service) announceNewStatus(ctx context.Context, q store.Q, st *model.Status, mentions []*model.Account) error {
+// the direct-message conversation and the live streams.
+func (s *Service) announceNewStatus(ctx context.Context, q store.Q, st *model.Status, mentions []*model.Account, tags []string) error {
 	if err := s.notifyPost(ctx, q, st, mentions); err != nil {
 		return err
 	}
 	if err := s.fileDirectMessage(ctx, q, st, mentions); err != nil {
 		return err
 	}
-	return s.streamStatus(ctx, q, st, EventUpdate)
+	return s.streamNewStatus(ctx, q, st, tags)
 }
 
 // clampPublished keeps a remote status's time from the future, where it would sort

@@ -112,10 +112,23 @@ func (s *Service) listened(channels []string) []string {
 // streamStatus publishes an update, status.update or delete of st on every channel whose
 // timeline may show it; each subscriber then applies its timeline's own rule.
 func (s *Service) streamStatus(ctx context.Context, q store.Q, st *model.Status, name string) error {
+	return s.streamTagged(ctx, q, st, name, func() ([]string, error) {
+		tags, err := q.TagNames(ctx, []int64{st.ID})
+		return tags[st.ID], err
+	})
+}
+
+// streamNewStatus is streamStatus for a status just stored with tags: no need to read
+// them back.
+func (s *Service) streamNewStatus(ctx context.Context, q store.Q, st *model.Status, tags []string) error {
+	return s.streamTagged(ctx, q, st, EventUpdate, func() ([]string, error) { return tags, nil })
+}
+
+func (s *Service) streamTagged(ctx context.Context, q store.Q, st *model.Status, name string, tags func() ([]string, error)) error {
 	if s.Bus == nil {
 		return nil
 	}
-	channels, err := s.statusChannels(ctx, q, st)
+	channels, err := s.statusChannels(ctx, q, st, tags)
 	if err != nil {
 		return err
 	}
@@ -123,18 +136,20 @@ func (s *Service) streamStatus(ctx context.Context, q store.Q, st *model.Status,
 	return nil
 }
 
-func (s *Service) statusChannels(ctx context.Context, q store.Q, st *model.Status) ([]string, error) {
+// statusChannels lists the channels whose timelines may show st; tags gives its
+// hashtags' names, in any case and order.
+func (s *Service) statusChannels(ctx context.Context, q store.Q, st *model.Status, tags func() ([]string, error)) ([]string, error) {
 	var channels []string
 	if st.Visibility == model.Public && st.ReblogOfID == nil {
 		channels = append(channels, PublicChannel, PublicRemoteChannel)
 		if st.Local {
 			channels[1] = PublicLocalChannel
 		}
-		tags, err := q.TagNames(ctx, []int64{st.ID})
+		names, err := tags()
 		if err != nil {
 			return nil, err
 		}
-		for _, tag := range tags[st.ID] {
+		for _, tag := range uniqueFold(names) {
 			channels = append(channels, HashtagChannel(tag, false))
 			if st.Local {
 				channels = append(channels, HashtagChannel(tag, true))
@@ -217,4 +232,17 @@ func (s *Service) streamReaction(ctx context.Context, announcementID int64, name
 	}
 	s.emit(s.Store.Q, ev, AnnouncementsChannel)
 	return nil
+}
+
+// uniqueFold drops names equal to an earlier one but for case: one tag, one channel.
+func uniqueFold(names []string) []string {
+	seen := make(map[string]bool, len(names))
+	out := names[:0:0]
+	for _, n := range names {
+		if k := strings.ToLower(n); !seen[k] {
+			seen[k] = true
+			out = append(out, n)
+		}
+	}
+	return out
 }

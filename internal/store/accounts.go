@@ -155,6 +155,7 @@ func (q Q) DeleteAccount(ctx context.Context, id int64) error {
 	if err := q.deleteAccountSearchRows(ctx, id); err != nil {
 		return err
 	}
+	clearAfterCommit(q, signers)
 	res, err := q.db.ExecContext(ctx, `DELETE FROM accounts WHERE id = $1`, id)
 	if err != nil {
 		return fmt.Errorf("store: delete account %d: %w", id, err)
@@ -165,6 +166,7 @@ func (q Q) DeleteAccount(ctx context.Context, id int64) error {
 // SuspendAccount marks an account suspended (or clears the mark with nil).
 func (q Q) SetAccountSuspended(ctx context.Context, id int64, at *time.Time) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE accounts SET suspended_at = $1 WHERE id = $2`, at, id)
+	clearAfterCommit(q, signers)
 	return wrap(err, "suspend account %d", id)
 }
 

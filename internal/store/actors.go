@@ -63,6 +63,39 @@ func (q Q) AccountByURI(ctx context.Context, uri string) (*model.Account, error)
 	return a, notFound(err, "account "+uri)
 }
 
+// Signer is what an inbox needs of the account a delivery is signed for.
+type Signer struct {
+	AccountID int64
+	Suspended bool
+}
+
+// SignerByURI finds the account with ActivityPub id uri. Every inbound delivery asks,
+// so answers are cached briefly (readcache.go); suspending or deleting an account
+// through this Store clears them.
+func (q Q) SignerByURI(ctx context.Context, uri string) (Signer, error) {
+	read := func() (Signer, error) {
+		a, err := q.AccountByURI(ctx, uri)
+		if err != nil {
+			return Signer{}, err
+		}
+		return Signer{AccountID: a.ID, Suspended: a.SuspendedAt != nil}, nil
+	}
+	if !q.cached() {
+		return read()
+	}
+	now := time.Now()
+	c := &q.caches.signers
+	v, gen, ok := c.get(uri, now)
+	if ok {
+		return v, nil
+	}
+	v, err := read()
+	if err == nil {
+		c.put(uri, v, gen, now)
+	}
+	return v, err
+}
+
 // AccountByKeyID loads the account owning a public key id, with its actor.
 func (q Q) AccountByKeyID(ctx context.Context, keyID string) (*model.Account, *model.Actor, error) {
 	var accountID int64

@@ -152,6 +152,9 @@ func (q Q) SaveDeliveryHost(ctx context.Context, h *DeliveryHost) error {
 		failures = $11, gave_up = $12, latencies = $13, unavailable = $14 WHERE host = $1`,
 		h.Host, h.Breaker, h.ConsecutiveFailures, h.CoolOffs, Millis(h.RetryAt), Millis(h.FailingSince), Millis(h.LastSuccessAt),
 		Millis(h.LastFailureAt), h.LastError, h.Successes, h.Failures, h.GaveUp, formatLatencies(h.Latencies), h.Unavailable)
+	if h.Unavailable || h.Breaker == BreakerOpen {
+		clearAfterCommit(q, hostsUp) // DeliveryHostDown must see it
+	}
 	return wrap(err, "save delivery host %s", h.Host)
 }
 
@@ -245,7 +248,26 @@ func (q Q) MarkDeliveryHostAlive(ctx context.Context, host string, now time.Time
 }
 
 // DeliveryHostDown reports whether a host is marked unavailable or its breaker is open.
+// Every signed inbound delivery asks, so a host found up is remembered briefly
+// (readcache.go); marking a host down here clears that memory.
 func (q Q) DeliveryHostDown(ctx context.Context, host string) (bool, error) {
+	if !q.cached() {
+		return q.readDeliveryHostDown(ctx, host)
+	}
+	now := time.Now()
+	c := &q.caches.hostUp
+	_, gen, up := c.get(host, now)
+	if up {
+		return false, nil
+	}
+	down, err := q.readDeliveryHostDown(ctx, host)
+	if err == nil && !down {
+		c.put(host, struct{}{}, gen, now)
+	}
+	return down, err
+}
+
+func (q Q) readDeliveryHostDown(ctx context.Context, host string) (bool, error) {
 	var n int
 	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM delivery_hosts WHERE host = $1
 		AND (unavailable = TRUE OR breaker = 'open')`, host).Scan(&n)

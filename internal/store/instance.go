@@ -90,11 +90,13 @@ func (q Q) ServerInsertDomainBlock(ctx context.Context, b *model.DomainBlock) er
 	if isUniqueViolation(err) {
 		return fmt.Errorf("store: block %s: %w", b.Domain, ErrConflict)
 	}
+	clearAfterCommit(q, domainPolicies)
 	return wrap(err, "insert domain block")
 }
 
 // DeleteDomainBlock lifts the block on a domain.
 func (q Q) ServerDeleteDomainBlock(ctx context.Context, domain string) error {
+	clearAfterCommit(q, domainPolicies)
 	return q.deleteOne(ctx, `DELETE FROM domain_blocks WHERE domain = $1`, domain, "domain block")
 }
 

@@ -47,6 +47,7 @@ func (q Q) DeleteRemoteAccounts(ctx context.Context, ids []int64) error {
 			return err
 		}
 	}
+	clearAfterCommit(q, signers)
 	if _, err := q.db.ExecContext(ctx, `DELETE FROM accounts WHERE domain <> '' AND id IN (`+in+`)`, args...); err != nil {
 		return fmt.Errorf("store: delete remote accounts: %w", err)
 	}
@@ -71,7 +72,7 @@ func (q Q) recountAccounts(ctx context.Context, ids []int64) error {
 }
 
 // recountStatuses sets the counters of statuses from the rows that remain, counted as
-// countNewStatus counts them (replies only when public or unlisted); ids of statuses
+// CounterBumps.Add counts them (replies only when public or unlisted); ids of statuses
 // that are gone are ignored.
 func (q Q) recountStatuses(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {

@@ -64,8 +64,26 @@ func (p DomainPolicy) Suspended() bool { return p.Severity == "suspend" }
 
 // DomainPolicyFor finds the block that applies to host: a block of a domain covers its
 // subdomains, as Mastodon's do, and the most specific block wins. host may carry a port.
+// Answers are cached briefly (readcache.go): every inbound delivery asks.
 func (q Q) DomainPolicyFor(ctx context.Context, host string) (DomainPolicy, error) {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if !q.cached() {
+		return q.readDomainPolicy(ctx, host)
+	}
+	now := time.Now()
+	c := &q.caches.domainPolicy
+	p, gen, ok := c.get(host, now)
+	if ok {
+		return p, nil
+	}
+	p, err := q.readDomainPolicy(ctx, host)
+	if err == nil {
+		c.put(host, p, gen, now)
+	}
+	return p, err
+}
+
+func (q Q) readDomainPolicy(ctx context.Context, host string) (DomainPolicy, error) {
 	candidates := parentDomains(host)
 	if name, _, found := strings.Cut(host, ":"); found && !strings.HasPrefix(host, "[") {
 		candidates = append(candidates, parentDomains(name)...) // a block of a host covers all its ports
@@ -90,6 +108,7 @@ func (q Q) DomainPolicyFor(ctx context.Context, host string) (DomainPolicy, erro
 // SetDomainRejectMedia sets the reject_media flag of an existing block.
 func (q Q) SetDomainRejectMedia(ctx context.Context, domain string, reject bool) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE domain_blocks SET reject_media = $1 WHERE domain = $2`, reject, domain)
+	clearAfterCommit(q, domainPolicies)
 	return wrap(err, "set reject_media %s", domain)
 }
 

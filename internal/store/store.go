@@ -48,6 +48,7 @@ type Q struct {
 	engine Engine
 	ids    *id.Generator
 	after  *[]func() // run once Store.Tx commits; nil outside a transaction
+	caches *caches   // shared by the Store's Qs; see readcache.go
 }
 
 // Store is an open database. Its embedded Q reads from the read pool; writes go through Tx.
@@ -97,7 +98,7 @@ func openPostgres(url string, o Options) (*Store, error) {
 	db.SetMaxOpenConns(autoPool(o))
 	db.SetMaxIdleConns(autoPool(o))
 	gen := &id.Generator{}
-	return &Store{Q: Q{db: db, engine: Postgres, ids: gen}, read: db, write: db}, nil
+	return &Store{Q: Q{db: db, engine: Postgres, ids: gen, caches: &caches{}}, read: db, write: db}, nil
 }
 
 // sqlitePragmas: busy_timeout first so the others wait instead of failing; WAL lets
@@ -135,7 +136,7 @@ func openSQLite(path string, o Options) (*Store, error) {
 	read.SetMaxOpenConns(autoPool(o))
 	read.SetMaxIdleConns(autoPool(o))
 	gen := &id.Generator{}
-	return &Store{Q: Q{db: read, engine: SQLite, ids: gen}, read: read, write: write}, nil
+	return &Store{Q: Q{db: read, engine: SQLite, ids: gen, caches: &caches{}}, read: read, write: write}, nil
 }
 
 // Engine reports which database is behind the store.
@@ -164,7 +165,7 @@ func (s *Store) Tx(ctx context.Context, fn func(q Q) error) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	var after []func()
-	if err := fn(Q{db: tx, engine: s.engine, ids: s.ids, after: &after}); err != nil {
+	if err := fn(Q{db: tx, engine: s.engine, ids: s.ids, after: &after, caches: s.caches}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -196,7 +197,7 @@ func (q Q) SQLTx() *sql.Tx {
 }
 
 // Writer returns a Q on the write connection outside a transaction (single statements).
-func (s *Store) Writer() Q { return Q{db: s.write, engine: s.engine, ids: s.ids} }
+func (s *Store) Writer() Q { return Q{db: s.write, engine: s.engine, ids: s.ids, caches: s.caches} }
 
 // DB exposes the write pool for tools that need database/sql directly (benchmarks, copy).
 func (s *Store) DB() *sql.DB { return s.write }
