@@ -58,12 +58,9 @@ type RemotePoll struct {
 func (s *Service) ReceiveStatus(ctx context.Context, p RemoteStatus) (*model.Status, error) {
 	var st *model.Status
 	err := s.Store.Tx(ctx, func(q store.Q) error {
-		var r receipt
 		var err error
-		if st, err = s.insertRemoteStatus(ctx, q, p, &r); err != nil {
-			return err
-		}
-		return q.ApplyCounterBumps(ctx, &r.counts)
+		st, err = s.insertRemoteStatus(ctx, q, p, &receipt{})
+		return err
 	})
 	if errors.Is(err, store.ErrConflict) { // a concurrent delivery of the same status won
 		return s.existingRemote(ctx, s.Store.Q, p)
@@ -93,15 +90,14 @@ func (s *Service) ReceiveStatuses(ctx context.Context, ps []RemoteStatus) error 
 				return err
 			}
 		}
-		return q.ApplyCounterBumps(ctx, &r.counts)
+		return nil
 	})
 }
 
-// receipt is what one transaction storing remote statuses gathers: the counter bumps to
-// apply at its end and, for a batch, the statuses its ids already name, read at once.
+// receipt is what one transaction storing remote statuses knows: for a batch, the
+// statuses its ids already name, read at once.
 type receipt struct {
-	counts store.CounterBumps
-	known  map[string]*model.Status // nil: look each status up alone
+	known map[string]*model.Status // nil: look each status up alone
 }
 
 func (s *Service) newReceipt(ctx context.Context, q store.Q, ps []RemoteStatus) (*receipt, error) {
@@ -148,8 +144,7 @@ func ownedBy(prior *model.Status, err error) func(RemoteStatus) (*model.Status, 
 	}
 }
 
-// insertRemoteStatus stores p unless known and announces it; its counter bumps go to
-// r, which the caller applies last, holding the author's row lock briefly.
+// insertRemoteStatus stores p unless r or the store knows it, and announces it.
 func (s *Service) insertRemoteStatus(ctx context.Context, q store.Q, p RemoteStatus, r *receipt) (*model.Status, error) {
 	if prior, err := ownedBy(r.prior(ctx, q, p))(p); err == nil || !errors.Is(err, store.ErrNotFound) {
 		return prior, err
@@ -164,7 +159,7 @@ func (s *Service) insertRemoteStatus(ctx context.Context, q store.Q, p RemoteSta
 		st.InReplyToID, st.InReplyToAccountID = &p.InReplyTo.ID, &p.InReplyTo.AccountID
 	}
 	err := q.InsertStatus(ctx, store.NewStatus{Status: st, MentionIDs: accountIDs(p.Mentions), Tags: p.Tags,
-		SearchText: p.SpoilerText + "\n" + text.PlainText(p.Content), Counts: &r.counts})
+		SearchText: p.SpoilerText + "\n" + text.PlainText(p.Content)})
 	if err != nil {
 		return nil, err
 	}

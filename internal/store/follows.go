@@ -65,11 +65,7 @@ func (q Q) UpdateFollowOptions(ctx context.Context, table string, f *model.Follo
 }
 
 func (q Q) countFollow(ctx context.Context, f *model.Follow, delta int) error {
-	if _, err := q.db.ExecContext(ctx, `UPDATE accounts SET following_count = following_count + $1 WHERE id = $2`, delta, f.AccountID); err != nil {
-		return fmt.Errorf("store: count following: %w", err)
-	}
-	_, err := q.db.ExecContext(ctx, `UPDATE accounts SET followers_count = followers_count + $1 WHERE id = $2`, delta, f.TargetAccountID)
-	return wrap(err, "count followers")
+	return q.bump(ctx, func(c *counterBumps) { c.addFollow(f, int64(delta)) })
 }
 
 // FollowBetween loads the follow (or request) from account to target.

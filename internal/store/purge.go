@@ -72,7 +72,7 @@ func (q Q) recountAccounts(ctx context.Context, ids []int64) error {
 }
 
 // recountStatuses sets the counters of statuses from the rows that remain, counted as
-// CounterBumps.Add counts them (replies only when public or unlisted); ids of statuses
+// counterBumps.addStatus counts them (replies only when public or unlisted); ids of statuses
 // that are gone are ignored.
 func (q Q) recountStatuses(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {

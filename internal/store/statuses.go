@@ -44,13 +44,10 @@ type NewStatus struct {
 	MentionIDs []int64
 	Tags       []string
 	SearchText string // plain text for full-text search; "" keeps it out of the index
-	// Counts, when set, gathers the author's and parent's counter bumps for the caller
-	// to apply once at the end of its transaction (ApplyCounterBumps); nil bumps now.
-	Counts *CounterBumps
 }
 
 // InsertStatus stores a status with its mentions, tags and search entry, and bumps
-// the author's and parent's counters (or leaves that to n.Counts).
+// the author's and parent's counters (when the transaction commits: counter_bumps.go).
 func (q Q) InsertStatus(ctx context.Context, n NewStatus) error {
 	s := n.Status
 	if s.CreatedAt.IsZero() {
@@ -73,13 +70,7 @@ func (q Q) InsertStatus(ctx context.Context, n NewStatus) error {
 			return err
 		}
 	}
-	if n.Counts != nil {
-		n.Counts.Add(s)
-		return nil
-	}
-	var c CounterBumps
-	c.Add(s)
-	return q.ApplyCounterBumps(ctx, &c)
+	return q.bump(ctx, func(c *counterBumps) { c.addStatus(s) })
 }
 
 const insertStatusSQL = `INSERT INTO statuses (id, uri, url, account_id, in_reply_to_id, in_reply_to_account_id,
@@ -167,7 +158,7 @@ func distributable(s *model.Status) bool {
 	return s.Visibility == model.Public || s.Visibility == model.Unlisted
 }
 
-// uncountStatus undoes what CounterBumps.Add counted.
+// uncountStatus undoes what counterBumps.addStatus counted.
 func (q Q) uncountStatus(ctx context.Context, s *model.Status) error {
 	if s.Visibility == model.Direct {
 		return nil

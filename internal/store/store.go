@@ -47,8 +47,9 @@ type Q struct {
 	db     querier
 	engine Engine
 	ids    *id.Generator
-	after  *[]func() // run once Store.Tx commits; nil outside a transaction
-	caches *caches   // shared by the Store's Qs; see readcache.go
+	after  *[]func()     // run once Store.Tx commits; nil outside a transaction
+	caches *caches       // shared by the Store's Qs; see readcache.go
+	bumps  *counterBumps // counters to write before Store.Tx commits; nil outside one
 }
 
 // Store is an open database. Its embedded Q reads from the read pool; writes go through Tx.
@@ -165,7 +166,12 @@ func (s *Store) Tx(ctx context.Context, fn func(q Q) error) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	var after []func()
-	if err := fn(Q{db: tx, engine: s.engine, ids: s.ids, after: &after, caches: s.caches}); err != nil {
+	q := Q{db: tx, engine: s.engine, ids: s.ids, after: &after, caches: s.caches, bumps: &counterBumps{}}
+	if err := fn(q); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := q.applyBumps(ctx, q.bumps); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
