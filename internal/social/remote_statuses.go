@@ -128,25 +128,25 @@ func (r *receipt) stored(st *model.Status) {
 }
 
 func (s *Service) existingRemote(ctx context.Context, q store.Q, p RemoteStatus) (*model.Status, error) {
-	return ownedBy(q.StatusByURI(ctx, p.URI))(p)
+	prior, err := q.StatusByURI(ctx, p.URI)
+	return ownedBy(p, prior, err)
 }
 
-// ownedBy passes a found status on only when p's author owns it.
-func ownedBy(prior *model.Status, err error) func(RemoteStatus) (*model.Status, error) {
-	return func(p RemoteStatus) (*model.Status, error) {
-		if err != nil {
-			return nil, err
-		}
-		if prior.AccountID != p.Author.ID {
-			return nil, fmt.Errorf("%w: status %s", ErrForeignObject, p.URI)
-		}
-		return prior, nil
+// ownedBy passes on the status found with p's id only when p's author owns it.
+func ownedBy(p RemoteStatus, prior *model.Status, err error) (*model.Status, error) {
+	if err != nil {
+		return nil, err
 	}
+	if prior.AccountID != p.Author.ID {
+		return nil, fmt.Errorf("%w: status %s", ErrForeignObject, p.URI)
+	}
+	return prior, nil
 }
 
 // insertRemoteStatus stores p unless r or the store knows it, and announces it.
 func (s *Service) insertRemoteStatus(ctx context.Context, q store.Q, p RemoteStatus, r *receipt) (*model.Status, error) {
-	if prior, err := ownedBy(r.prior(ctx, q, p))(p); err == nil || !errors.Is(err, store.ErrNotFound) {
+	prior, err := r.prior(ctx, q, p)
+	if prior, err = ownedBy(p, prior, err); err == nil || !errors.Is(err, store.ErrNotFound) {
 		return prior, err
 	}
 	st := &model.Status{URI: p.URI, URL: p.URL, AccountID: p.Author.ID, Content: p.Content,
@@ -158,9 +158,8 @@ func (s *Service) insertRemoteStatus(ctx context.Context, q store.Q, p RemoteSta
 	if p.InReplyTo != nil {
 		st.InReplyToID, st.InReplyToAccountID = &p.InReplyTo.ID, &p.InReplyTo.AccountID
 	}
-	err := q.InsertStatus(ctx, store.NewStatus{Status: st, MentionIDs: accountIDs(p.Mentions), Tags: p.Tags,
-		SearchText: p.SpoilerText + "\n" + text.PlainText(p.Content)})
-	if err != nil {
+	if err := q.InsertStatus(ctx, store.NewStatus{Status: st, MentionIDs: accountIDs(p.Mentions), Tags: p.Tags,
+		SearchText: p.SpoilerText + "\n" + text.PlainText(p.Content)}); err != nil {
 		return nil, err
 	}
 	r.stored(st)
