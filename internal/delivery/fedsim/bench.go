@@ -2,23 +2,26 @@ package fedsim
 
 import (
 	"context"
-	"crypto/rsa"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/netip"
 	"runtime"
 	"sync"
 	"time"
 
 	"github.com/tuskhq/tusk/internal/delivery"
-	"github.com/tuskhq/tusk/internal/httpsig"
-	"github.com/tuskhq/tusk/internal/outbound"
 	"github.com/tuskhq/tusk/internal/store"
+)
+
+// The sources Options.Source names.
+const (
+	FromInstance = "instance" // a whole tusk: signed Follows, posts through the client API (InstanceSource)
+	Direct       = "direct"   // activities written straight into the delivery queue (DirectSource)
 )
 
 // Options size a simulation.
 type Options struct {
+	Source   string // FromInstance (the default) or Direct
 	Hosts    int
 	Mix      Mix
 	Timing   Timing
@@ -27,6 +30,7 @@ type Options struct {
 	Policy   delivery.Policy
 	Connect  time.Duration // outbound connect time-out
 	Timeout  time.Duration // outbound total time-out per attempt
+	KeyPool  int           // RSA keys the fake actors share (0: DefaultKeyPool)
 	Seed     uint64
 	Baseline bool // first run the same sizes with every host healthy
 	Progress io.Writer
@@ -44,19 +48,23 @@ type Report struct {
 
 // Bench runs the simulation on st (an empty, migrated store it may fill).
 func Bench(ctx context.Context, st *store.Store, o Options) (*Report, error) {
-	key, err := httpsig.GenerateRSAKey()
+	if o.Source == "" {
+		o.Source = FromInstance
+	}
+	b, err := newBench(ctx, st, o)
 	if err != nil {
 		return nil, err
 	}
+	defer b.close()
 	rep := &Report{Engine: string(st.Engine()), CPUs: runtime.GOMAXPROCS(0), Options: o}
 	if o.Baseline {
-		sc, err := runScenario(ctx, st, key, "all healthy", o, Mix{})
+		sc, err := b.runScenario(ctx, "all healthy", Mix{})
 		if err != nil {
 			return nil, err
 		}
 		rep.Scenarios = append(rep.Scenarios, sc)
 	}
-	sc, err := runScenario(ctx, st, key, "mix", o, o.Mix)
+	sc, err := b.runScenario(ctx, "mix", o.Mix)
 	if err != nil {
 		return nil, err
 	}
@@ -74,6 +82,9 @@ type Scenario struct {
 	Name       string
 	Hosts      map[Behaviour]int
 	Deliveries int // queued before delivery started
+
+	Followers   int           // hosts whose Follow tusk accepted (the instance source)
+	FollowPhase time.Duration // setup: from the first Follow sent to the last Accept received
 
 	DrainHealthy time.Duration // until every healthy host had every queued activity
 	BreakersOpen time.Duration // until every dead and black-hole host's breaker was open
@@ -140,40 +151,64 @@ func (m *meter) startSteady() {
 	m.mu.Unlock()
 }
 
-func runScenario(ctx context.Context, st *store.Store, key *rsa.PrivateKey, name string, o Options, mix Mix) (*Scenario, error) {
+// runScenario starts a fleet, has it follow a new source, arms it, queues the backlog
+// and measures its delivery and the posts after.
+func (b *bench) runScenario(ctx context.Context, name string, mix Mix) (*Scenario, error) {
+	o := b.o
+	src, verify, err := b.newSource(ctx)
+	if err != nil {
+		return nil, err
+	}
 	progress(o, "%s: starting %d fake servers…", name, o.Hosts)
-	const keyID = "http://tusk.bench/users/bench#main-key"
-	fleet, err := Start(o.Hosts, mix, o.Timing, o.Seed, KeyVerifier(keyID, key.Public()))
+	fleet, err := Start(FleetConfig{Hosts: o.Hosts, Mix: mix, Timing: o.Timing, Seed: o.Seed, Keys: b.keys, Verify: verify})
 	if err != nil {
 		return nil, err
 	}
 	defer fleet.Close()
-	sc := &Scenario{Name: name, Hosts: map[Behaviour]int{}, Attempts: map[Behaviour]int64{},
-		WorkerTime: map[Behaviour]time.Duration{}, Steady: map[Behaviour]time.Duration{}}
-	for _, h := range fleet.Hosts {
-		sc.Hosts[h.Behaviour]++
+	sc := newScenario(name, fleet)
+	if o.Source == FromInstance {
+		progress(o, "%s: %d fake actors follow a local account…", name, o.Hosts)
 	}
-	src := &DirectSource{Store: st, Signer: 0, BaseURL: "http://tusk.bench"}
+	start := time.Now()
+	if err := src.Follow(ctx, fleet); err != nil {
+		return nil, err
+	}
+	sc.FollowPhase, sc.Followers = time.Since(start), fleet.Accepted()
+	fleet.Arm()
 	progress(o, "%s: queueing %d activities to %d inboxes…", name, o.Backlog, o.Hosts)
-	backlog, err := src.Post(ctx, o.Backlog, fleet.Inboxes())
+	backlog, err := src.Post(ctx, o.Backlog)
 	if err != nil {
 		return nil, err
 	}
 	sc.Deliveries = len(backlog) * o.Hosts
 	m := &meter{fleet: fleet, sc: sc}
-	client := outbound.New(outbound.Options{Guard: outbound.Guard{Allowed: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
-		ConnectTimeout: o.Connect, Timeout: o.Timeout, UserAgent: "tusk-fedsim"})
-	sender := &delivery.HTTPSender{Client: client, Keys: StaticKeys(keyID, key)}
-	svc := &delivery.Service{Store: st, Send: sender.Send, Policy: o.Policy, Log: o.Log, Observe: m.observe}
-	err = drive(ctx, st, svc, fleet, src, sc, m, o, backlog)
+	svc := src.Delivery()
+	policy := o.Policy
+	if policy.Lease == 0 {
+		policy.Lease = svc.Policy.Lease // the instance's, made to outlast its time-out
+	}
+	svc.Policy, svc.Observe = policy, m.observe
+	if svc.Log == nil {
+		svc.Log = o.Log
+	}
+	err = drive(ctx, b.st, svc, fleet, src, sc, m, o, backlog)
 	sc.Duplicates, sc.Missing = exactlyOnce(fleet, backlog)
 	for _, h := range fleet.Hosts {
 		sc.BadSigs += h.BadSignatures()
-		if _, derr := st.Writer().DropHostDeliveries(context.WithoutCancel(ctx), h.Addr); derr != nil && err == nil {
+		if _, derr := b.st.Writer().DropHostDeliveries(context.WithoutCancel(ctx), h.Addr); derr != nil && err == nil {
 			err = derr
 		}
 	}
 	return sc, err
+}
+
+func newScenario(name string, fleet *Fleet) *Scenario {
+	sc := &Scenario{Name: name, Hosts: map[Behaviour]int{}, Attempts: map[Behaviour]int64{},
+		WorkerTime: map[Behaviour]time.Duration{}, Steady: map[Behaviour]time.Duration{}}
+	for _, h := range fleet.Hosts {
+		sc.Hosts[h.Behaviour]++
+	}
+	return sc
 }
 
 // drive runs the delivery service through the phases and measures them.
@@ -205,7 +240,7 @@ func drive(ctx context.Context, st *store.Store, svc *delivery.Service, fleet *F
 	m.startSteady()
 	for i := range o.Posts {
 		t0 := time.Now()
-		ids, err := src.Post(ctx, 1, fleet.Inboxes())
+		ids, err := src.Post(ctx, 1)
 		if err != nil {
 			return err
 		}
