@@ -24,8 +24,8 @@ type FleetConfig struct {
 	Hosts  int
 	Mix    Mix
 	Timing Timing
-	Seed   uint64    // for the mix's order
-	Keys   *KeyPool  // the actors' keys; nil: a pool of DefaultKeyPool
+	Seed   uint64                   // for the mix's order
+	Keys   *KeyPool                 // the actors' keys; nil: a pool of DefaultKeyPool
 	Verify func() *httpsig.Verifier // makes each host's verifier; nil: signatures are not checked
 }
 

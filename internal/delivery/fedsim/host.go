@@ -155,4 +155,3 @@ func (h *Host) Close() {
 	}
 	h.held.Wait()
 }
-
