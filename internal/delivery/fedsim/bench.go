@@ -91,7 +91,7 @@ type Scenario struct {
 	Posts        []time.Duration
 	Attempts     map[Behaviour]int64         // the whole run
 	WorkerTime   map[Behaviour]time.Duration // the whole run
-	Steady       map[Behaviour]time.Duration // worker time while posting, breakers open
+	Steady       map[Behaviour]time.Duration // worker time spent while posting, breakers open
 	Duplicates   int                         // activities a healthy host accepted more than once
 	Missing      int                         // activities a healthy host never got
 	BadSigs      int64
@@ -126,28 +126,47 @@ func (s *Scenario) SteadyBadShare() float64 {
 // MedianPost is the median time for a new post to reach every healthy host.
 func (s *Scenario) MedianPost() time.Duration { return medianDuration(s.Posts) }
 
-// meter adds up attempts per behaviour, in two phases.
+// meter adds up attempts per behaviour: over the whole run, and the part of each
+// attempt's worker time that fell in the steady window (posting, breakers open). An
+// attempt is observed when it ends, so one that began before the window (a black
+// hole's, started before its breaker opened) counts only from the window's start, and
+// one cancelled at the end only up to the window's end.
 type meter struct {
-	fleet  *Fleet
-	mu     sync.Mutex
-	steady bool
-	sc     *Scenario
+	fleet      *Fleet
+	mu         sync.Mutex
+	steadyFrom time.Time
+	steadyTo   time.Time
+	sc         *Scenario
 }
 
 func (m *meter) observe(a delivery.Attempt) {
 	b := m.fleet.Class(a.Host)
+	end := time.Now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sc.Attempts[b]++
 	m.sc.WorkerTime[b] += a.Took
-	if m.steady {
-		m.sc.Steady[b] += a.Took
+	if m.steadyFrom.IsZero() {
+		return
+	}
+	from, to := maxTime(end.Add(-a.Took), m.steadyFrom), end
+	if !m.steadyTo.IsZero() && m.steadyTo.Before(to) {
+		to = m.steadyTo
+	}
+	if to.After(from) {
+		m.sc.Steady[b] += to.Sub(from)
 	}
 }
 
 func (m *meter) startSteady() {
 	m.mu.Lock()
-	m.steady = true
+	m.steadyFrom = time.Now()
+	m.mu.Unlock()
+}
+
+func (m *meter) endSteady() {
+	m.mu.Lock()
+	m.steadyTo = time.Now()
 	m.mu.Unlock()
 }
 
@@ -238,6 +257,7 @@ func drive(ctx context.Context, st *store.Store, svc *delivery.Service, fleet *F
 		return err
 	}
 	m.startSteady()
+	defer m.endSteady() // before the deferred stop, which cancels the attempts in flight
 	for i := range o.Posts {
 		t0 := time.Now()
 		ids, err := src.Post(ctx, 1)
@@ -255,21 +275,31 @@ func drive(ctx context.Context, st *store.Store, svc *delivery.Service, fleet *F
 }
 
 // waitReceived waits until every host has every id and returns the time from since to
-// the last first arrival.
+// the last first arrival. The arrival times are the hosts' own, so how often it looks
+// changes nothing in what it returns; each host is read from the first id it missed.
 func waitReceived(ctx context.Context, hosts []*Host, ids []string, since time.Time, limit time.Duration) (time.Duration, error) {
 	deadline := time.Now().Add(limit)
-	pending := hosts
+	type hostProgress struct {
+		h    *Host
+		next int // ids[:next] have arrived
+	}
+	pending := make([]hostProgress, len(hosts))
+	for i, h := range hosts {
+		pending[i] = hostProgress{h: h}
+	}
 	var last time.Time
 	for len(pending) > 0 {
-		var still []*Host
-		for _, h := range pending {
-			for _, id := range ids {
-				at, ok := h.ReceivedAt(id)
+		still := pending[:0]
+		for _, p := range pending {
+			for ; p.next < len(ids); p.next++ {
+				at, ok := p.h.ReceivedAt(ids[p.next])
 				if !ok {
-					still = append(still, h)
 					break
 				}
 				last = maxTime(last, at)
+			}
+			if p.next < len(ids) {
+				still = append(still, p)
 			}
 		}
 		pending = still
@@ -279,7 +309,7 @@ func waitReceived(ctx context.Context, hosts []*Host, ids []string, since time.T
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			return 0, fmt.Errorf("fedsim: %d healthy hosts still miss activities after %v", len(pending), limit)
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 	if last.IsZero() {
 		return 0, nil
