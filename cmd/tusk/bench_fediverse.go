@@ -34,7 +34,8 @@ what a Mastodon-style pool (20 workers, 30 s read deadline, breaker after 10 fai
 would spend on the same. --source direct skips the instance and writes the activities
 straight into the delivery queue, to compare. Like the other benchmarks it works in a
 fresh SQLite database in a temporary folder, or with --database-url in a new schema
-bench_<random> of that PostgreSQL database.
+bench_<random> of that PostgreSQL database. Of the settings, only the database's and
+logging's apply: the instance runs on tusk's defaults, with loopback allowed.
 `
 
 func benchFediverse(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
