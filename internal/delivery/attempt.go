@@ -122,7 +122,7 @@ func (s *Service) attempt(ctx context.Context, c claim) finished {
 		s.Observe(Attempt{Host: job.Host, Inbox: job.Inbox, Outcome: o.String(), Took: took, Err: err,
 			HostState: hostState, GaveUp: gaveUp})
 	}
-	return finished{host: job.Host, state: state}
+	return finished{host: job.Host, state: state, answered: o == delivered || o == refused}
 }
 
 // record updates the delivery and its host in one transaction, and says whether the

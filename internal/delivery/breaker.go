@@ -15,7 +15,8 @@ type Policy struct {
 	// the rest (the founding memo's day).
 	Workers int
 	// HostConcurrency caps one healthy host's attempts in flight per process; a host
-	// that is failing, slow or not yet known gets one.
+	// that is failing, slow or not yet known gets one, and so does every host until
+	// one of its attempts answers after its deliveries came due.
 	HostConcurrency int
 	// BreakerThreshold is the consecutive failures that open a host's breaker. An attempt
 	// that timed out opens it at once: it cost a worker the whole time-out.

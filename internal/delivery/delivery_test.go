@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -235,6 +236,57 @@ func TestGoneGivesUp(t *testing.T) {
 			if h := host(t, svc, in.Host()); h.GaveUp != 3 || h.Failures != 0 || h.State != delivery.StateHealthy {
 				t.Errorf("%s: gave up %d, failures %d, %s; want 3, 0, healthy", in.Host(), h.GaveUp, h.Failures, h.State)
 			}
+		}
+	})
+}
+
+// TestHostThatWentDarkGetsOneAttempt: a host that answered quickly before, and now holds
+// every request unanswered (a black hole), gets one attempt at a time, not
+// HostConcurrency, until it answers again: many such hosts at once would otherwise
+// fill every worker for a whole time-out.
+func TestHostThatWentDarkGetsOneAttempt(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		t.Parallel()
+		var dark atomic.Bool
+		var arrived atomic.Int64
+		release := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			arrived.Add(1)
+			if dark.Load() {
+				select {
+				case <-r.Context().Done():
+				case <-release:
+				}
+				return
+			}
+			w.WriteHeader(http.StatusAccepted)
+		}))
+		t.Cleanup(srv.Close)
+		t.Cleanup(func() { close(release) }) // before Close, which waits for the held requests
+		darkInbox := srv.URL + "/inbox"
+		name, _ := delivery.HostOf(darkInbox)
+		enqueue(t, st, 0, 1, darkInbox)
+		before := &delivery.Service{Store: st, Send: sender(t, 30*time.Second), Policy: fastPolicy()}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- before.Run(ctx) }()
+		eventually(t, "the host answered once", func() bool { return host(t, before, name).Successes == 1 })
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+
+		dark.Store(true)
+		enqueue(t, st, 1, 9, darkInbox)
+		good := newInbox(t, signingKey(t))
+		enqueue(t, st, 100, 130, good.URL())
+		svc := &delivery.Service{Store: st, Send: sender(t, 30*time.Second), Policy: fastPolicy()}
+		run(t, svc)
+		eventually(t, "the good host has its 30", func() bool { return good.count() == 30 })
+		if n := arrived.Load() - 1; n != 1 {
+			t.Errorf("the dark host was sent %d attempts while the good host got its 30; want 1 at a time", n)
 		}
 	})
 }

@@ -91,6 +91,7 @@ type dispatcher struct {
 	inflight map[string]int                 // attempts in flight per host
 	hosts    map[string]*store.DeliveryHost // the latest known state of hosts in ready
 	caps     map[string]int                 // their attempt caps (hostCap), kept with hosts
+	answered map[string]bool                // hosts that answered an attempt since they joined the turns
 	ready    []string                       // hosts with due deliveries, in turn order (by name)
 	next     int                            // index in ready of the next host's turn
 	last     string                         // the host that had the latest turn
@@ -99,13 +100,14 @@ type dispatcher struct {
 }
 
 type finished struct {
-	host  string
-	state *store.DeliveryHost // the host's row after the attempt; nil if it could not be saved
+	host     string
+	state    *store.DeliveryHost // the host's row after the attempt; nil if it could not be saved
+	answered bool                // the host answered (delivered or refused)
 }
 
 func newDispatcher(s *Service) *dispatcher {
 	return &dispatcher{s: s, slots: s.Policy.Workers, inflight: map[string]int{}, hosts: map[string]*store.DeliveryHost{},
-		caps: map[string]int{}, done: make(chan finished, s.Policy.Workers)}
+		caps: map[string]int{}, answered: map[string]bool{}, done: make(chan finished, s.Policy.Workers)}
 }
 
 func (d *dispatcher) run(ctx context.Context) error {
@@ -158,7 +160,7 @@ func (d *dispatcher) pickTurns(n int) []string {
 		}
 		host := d.ready[d.next]
 		d.next++
-		if d.inflight[host] < d.caps[host] {
+		if d.inflight[host] < d.capOf(host) {
 			out = append(out, host)
 			d.last = host
 		}
@@ -177,7 +179,19 @@ func (d *dispatcher) drop(host string) {
 	if d.inflight[host] == 0 {
 		delete(d.hosts, host)
 		delete(d.caps, host)
+		delete(d.answered, host)
 	}
+}
+
+// capOf is the attempts host may have in flight: its cap once it has answered since it
+// joined the turns, one until then. A host that answered well before but has since gone
+// dark (a black hole) thus holds one worker for the time-out, not HostConcurrency: with
+// many such hosts at once, their attempts would otherwise fill every worker.
+func (d *dispatcher) capOf(host string) int {
+	if !d.answered[host] {
+		return 1
+	}
+	return d.caps[host]
 }
 
 // refresh reloads the hosts with due deliveries and reports whether there are any.
@@ -224,6 +238,9 @@ func (d *dispatcher) finish(f finished) {
 	d.inflight[f.host]--
 	if d.inflight[f.host] <= 0 {
 		delete(d.inflight, f.host)
+	}
+	if f.answered {
+		d.answered[f.host] = true
 	}
 	if f.state != nil {
 		d.remember(f.state)

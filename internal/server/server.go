@@ -104,8 +104,14 @@ func OpenStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
 	return store.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath(), store.Options{Pool: jobs.PoolSize(cfg)})
 }
 
-// Wire builds the services and routes over an open, migrated store (River's tables
-// included, see jobs.Migrate). It panics where Open would fail: for tests.
+// New builds the services and routes over an open, migrated store (River's tables
+// included, see jobs.Migrate) that the caller keeps and closes: for an instance run
+// inside another program, such as the simulated fediverse.
+func New(cfg config.Config, log *slog.Logger, st *store.Store) (*Server, error) {
+	return wire(cfg, log, st)
+}
+
+// Wire is New for tests: it panics where New fails.
 func Wire(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
 	s, err := wire(cfg, log, st)
 	if err != nil {

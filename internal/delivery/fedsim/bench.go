@@ -2,23 +2,26 @@ package fedsim
 
 import (
 	"context"
-	"crypto/rsa"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/netip"
 	"runtime"
 	"sync"
 	"time"
 
 	"github.com/tuskhq/tusk/internal/delivery"
-	"github.com/tuskhq/tusk/internal/httpsig"
-	"github.com/tuskhq/tusk/internal/outbound"
 	"github.com/tuskhq/tusk/internal/store"
+)
+
+// The sources Options.Source names.
+const (
+	FromInstance = "instance" // a whole tusk: signed Follows, posts through the client API (InstanceSource)
+	Direct       = "direct"   // activities written straight into the delivery queue (DirectSource)
 )
 
 // Options size a simulation.
 type Options struct {
+	Source   string // FromInstance (the default) or Direct
 	Hosts    int
 	Mix      Mix
 	Timing   Timing
@@ -27,6 +30,7 @@ type Options struct {
 	Policy   delivery.Policy
 	Connect  time.Duration // outbound connect time-out
 	Timeout  time.Duration // outbound total time-out per attempt
+	KeyPool  int           // RSA keys the fake actors share (0: DefaultKeyPool)
 	Seed     uint64
 	Baseline bool // first run the same sizes with every host healthy
 	Progress io.Writer
@@ -44,19 +48,23 @@ type Report struct {
 
 // Bench runs the simulation on st (an empty, migrated store it may fill).
 func Bench(ctx context.Context, st *store.Store, o Options) (*Report, error) {
-	key, err := httpsig.GenerateRSAKey()
+	if o.Source == "" {
+		o.Source = FromInstance
+	}
+	b, err := newBench(ctx, st, o)
 	if err != nil {
 		return nil, err
 	}
+	defer b.close()
 	rep := &Report{Engine: string(st.Engine()), CPUs: runtime.GOMAXPROCS(0), Options: o}
 	if o.Baseline {
-		sc, err := runScenario(ctx, st, key, "all healthy", o, Mix{})
+		sc, err := b.runScenario(ctx, "all healthy", Mix{})
 		if err != nil {
 			return nil, err
 		}
 		rep.Scenarios = append(rep.Scenarios, sc)
 	}
-	sc, err := runScenario(ctx, st, key, "mix", o, o.Mix)
+	sc, err := b.runScenario(ctx, "mix", o.Mix)
 	if err != nil {
 		return nil, err
 	}
@@ -75,12 +83,15 @@ type Scenario struct {
 	Hosts      map[Behaviour]int
 	Deliveries int // queued before delivery started
 
+	Followers   int           // hosts whose Follow tusk accepted (the instance source)
+	FollowPhase time.Duration // setup: from the first Follow sent to the last Accept received
+
 	DrainHealthy time.Duration // until every healthy host had every queued activity
 	BreakersOpen time.Duration // until every dead and black-hole host's breaker was open
 	Posts        []time.Duration
 	Attempts     map[Behaviour]int64         // the whole run
 	WorkerTime   map[Behaviour]time.Duration // the whole run
-	Steady       map[Behaviour]time.Duration // worker time while posting, breakers open
+	Steady       map[Behaviour]time.Duration // worker time spent while posting, breakers open
 	Duplicates   int                         // activities a healthy host accepted more than once
 	Missing      int                         // activities a healthy host never got
 	BadSigs      int64
@@ -115,65 +126,108 @@ func (s *Scenario) SteadyBadShare() float64 {
 // MedianPost is the median time for a new post to reach every healthy host.
 func (s *Scenario) MedianPost() time.Duration { return medianDuration(s.Posts) }
 
-// meter adds up attempts per behaviour, in two phases.
+// meter adds up attempts per behaviour: over the whole run, and the part of each
+// attempt's worker time that fell in the steady window (posting, breakers open). An
+// attempt is observed when it ends, so one that began before the window (a black
+// hole's, started before its breaker opened) counts only from the window's start, and
+// one cancelled at the end only up to the window's end.
 type meter struct {
-	fleet  *Fleet
-	mu     sync.Mutex
-	steady bool
-	sc     *Scenario
+	fleet      *Fleet
+	mu         sync.Mutex
+	steadyFrom time.Time
+	steadyTo   time.Time
+	sc         *Scenario
 }
 
 func (m *meter) observe(a delivery.Attempt) {
 	b := m.fleet.Class(a.Host)
+	end := time.Now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sc.Attempts[b]++
 	m.sc.WorkerTime[b] += a.Took
-	if m.steady {
-		m.sc.Steady[b] += a.Took
+	if m.steadyFrom.IsZero() {
+		return
+	}
+	from, to := maxTime(end.Add(-a.Took), m.steadyFrom), end
+	if !m.steadyTo.IsZero() && m.steadyTo.Before(to) {
+		to = m.steadyTo
+	}
+	if to.After(from) {
+		m.sc.Steady[b] += to.Sub(from)
 	}
 }
 
 func (m *meter) startSteady() {
 	m.mu.Lock()
-	m.steady = true
+	m.steadyFrom = time.Now()
 	m.mu.Unlock()
 }
 
-func runScenario(ctx context.Context, st *store.Store, key *rsa.PrivateKey, name string, o Options, mix Mix) (*Scenario, error) {
+func (m *meter) endSteady() {
+	m.mu.Lock()
+	m.steadyTo = time.Now()
+	m.mu.Unlock()
+}
+
+// runScenario starts a fleet, has it follow a new source, arms it, queues the backlog
+// and measures its delivery and the posts after.
+func (b *bench) runScenario(ctx context.Context, name string, mix Mix) (*Scenario, error) {
+	o := b.o
+	src, verify, err := b.newSource(ctx)
+	if err != nil {
+		return nil, err
+	}
 	progress(o, "%s: starting %d fake servers…", name, o.Hosts)
-	const keyID = "http://tusk.bench/users/bench#main-key"
-	fleet, err := Start(o.Hosts, mix, o.Timing, o.Seed, KeyVerifier(keyID, key.Public()))
+	fleet, err := Start(FleetConfig{Hosts: o.Hosts, Mix: mix, Timing: o.Timing, Seed: o.Seed, Keys: b.keys, Verify: verify})
 	if err != nil {
 		return nil, err
 	}
 	defer fleet.Close()
-	sc := &Scenario{Name: name, Hosts: map[Behaviour]int{}, Attempts: map[Behaviour]int64{},
-		WorkerTime: map[Behaviour]time.Duration{}, Steady: map[Behaviour]time.Duration{}}
-	for _, h := range fleet.Hosts {
-		sc.Hosts[h.Behaviour]++
+	sc := newScenario(name, fleet)
+	if o.Source == FromInstance {
+		progress(o, "%s: %d fake actors follow a local account…", name, o.Hosts)
 	}
-	src := &DirectSource{Store: st, Signer: 0, BaseURL: "http://tusk.bench"}
+	start := time.Now()
+	if err := src.Follow(ctx, fleet); err != nil {
+		return nil, err
+	}
+	sc.FollowPhase, sc.Followers = time.Since(start), fleet.Accepted()
+	fleet.Arm()
 	progress(o, "%s: queueing %d activities to %d inboxes…", name, o.Backlog, o.Hosts)
-	backlog, err := src.Post(ctx, o.Backlog, fleet.Inboxes())
+	backlog, err := src.Post(ctx, o.Backlog)
 	if err != nil {
 		return nil, err
 	}
 	sc.Deliveries = len(backlog) * o.Hosts
 	m := &meter{fleet: fleet, sc: sc}
-	client := outbound.New(outbound.Options{Guard: outbound.Guard{Allowed: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}},
-		ConnectTimeout: o.Connect, Timeout: o.Timeout, UserAgent: "tusk-fedsim"})
-	sender := &delivery.HTTPSender{Client: client, Keys: StaticKeys(keyID, key)}
-	svc := &delivery.Service{Store: st, Send: sender.Send, Policy: o.Policy, Log: o.Log, Observe: m.observe}
-	err = drive(ctx, st, svc, fleet, src, sc, m, o, backlog)
+	svc := src.Delivery()
+	policy := o.Policy
+	if policy.Lease == 0 {
+		policy.Lease = svc.Policy.Lease // the instance's, made to outlast its time-out
+	}
+	svc.Policy, svc.Observe = policy, m.observe
+	if svc.Log == nil {
+		svc.Log = o.Log
+	}
+	err = drive(ctx, b.st, svc, fleet, src, sc, m, o, backlog)
 	sc.Duplicates, sc.Missing = exactlyOnce(fleet, backlog)
 	for _, h := range fleet.Hosts {
 		sc.BadSigs += h.BadSignatures()
-		if _, derr := st.Writer().DropHostDeliveries(context.WithoutCancel(ctx), h.Addr); derr != nil && err == nil {
+		if _, derr := b.st.Writer().DropHostDeliveries(context.WithoutCancel(ctx), h.Addr); derr != nil && err == nil {
 			err = derr
 		}
 	}
 	return sc, err
+}
+
+func newScenario(name string, fleet *Fleet) *Scenario {
+	sc := &Scenario{Name: name, Hosts: map[Behaviour]int{}, Attempts: map[Behaviour]int64{},
+		WorkerTime: map[Behaviour]time.Duration{}, Steady: map[Behaviour]time.Duration{}}
+	for _, h := range fleet.Hosts {
+		sc.Hosts[h.Behaviour]++
+	}
+	return sc
 }
 
 // drive runs the delivery service through the phases and measures them.
@@ -203,9 +257,10 @@ func drive(ctx context.Context, st *store.Store, svc *delivery.Service, fleet *F
 		return err
 	}
 	m.startSteady()
+	defer m.endSteady() // before the deferred stop, which cancels the attempts in flight
 	for i := range o.Posts {
 		t0 := time.Now()
-		ids, err := src.Post(ctx, 1, fleet.Inboxes())
+		ids, err := src.Post(ctx, 1)
 		if err != nil {
 			return err
 		}
@@ -220,21 +275,31 @@ func drive(ctx context.Context, st *store.Store, svc *delivery.Service, fleet *F
 }
 
 // waitReceived waits until every host has every id and returns the time from since to
-// the last first arrival.
+// the last first arrival. The arrival times are the hosts' own, so how often it looks
+// changes nothing in what it returns; each host is read from the first id it missed.
 func waitReceived(ctx context.Context, hosts []*Host, ids []string, since time.Time, limit time.Duration) (time.Duration, error) {
 	deadline := time.Now().Add(limit)
-	pending := hosts
+	type hostProgress struct {
+		h    *Host
+		next int // ids[:next] have arrived
+	}
+	pending := make([]hostProgress, len(hosts))
+	for i, h := range hosts {
+		pending[i] = hostProgress{h: h}
+	}
 	var last time.Time
 	for len(pending) > 0 {
-		var still []*Host
-		for _, h := range pending {
-			for _, id := range ids {
-				at, ok := h.ReceivedAt(id)
+		still := pending[:0]
+		for _, p := range pending {
+			for ; p.next < len(ids); p.next++ {
+				at, ok := p.h.ReceivedAt(ids[p.next])
 				if !ok {
-					still = append(still, h)
 					break
 				}
 				last = maxTime(last, at)
+			}
+			if p.next < len(ids) {
+				still = append(still, p)
 			}
 		}
 		pending = still
@@ -244,7 +309,7 @@ func waitReceived(ctx context.Context, hosts []*Host, ids []string, since time.T
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			return 0, fmt.Errorf("fedsim: %d healthy hosts still miss activities after %v", len(pending), limit)
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 	if last.IsZero() {
 		return 0, nil

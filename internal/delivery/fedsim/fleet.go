@@ -1,6 +1,7 @@
 package fedsim
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -18,22 +19,40 @@ type Fleet struct {
 	class map[string]Behaviour
 }
 
-// Start starts n fake servers on loopback, spread over the addresses 127.0.x.y (Linux
-// routes all of 127.0.0.0/8 to loopback) so that no single address runs out of ports.
-// verify, when set, checks every delivery's signature.
-func Start(n int, mix Mix, t Timing, seed uint64, verify *httpsig.Verifier) (*Fleet, error) {
+// FleetConfig describes a fleet to start.
+type FleetConfig struct {
+	Hosts  int
+	Mix    Mix
+	Timing Timing
+	Seed   uint64                   // for the mix's order
+	Keys   *KeyPool                 // the actors' keys; nil: a pool of DefaultKeyPool
+	Verify func() *httpsig.Verifier // makes each host's verifier; nil: signatures are not checked
+}
+
+// Start starts c.Hosts fake servers on loopback, spread over the addresses 127.0.x.y
+// (Linux routes all of 127.0.0.0/8 to loopback) so that no single address runs out of
+// ports. Each answers as a healthy host until the fleet is armed.
+func Start(c FleetConfig) (*Fleet, error) {
+	n := c.Hosts
 	if n <= 0 {
 		return nil, errNoHosts
 	}
-	kinds, err := assign(n, mix, seed)
+	kinds, err := assign(n, c.Mix, c.Seed)
 	if err != nil {
 		return nil, err
+	}
+	if c.Keys == nil {
+		c.Keys = NewKeyPool(DefaultKeyPool)
 	}
 	f := &Fleet{Hosts: make([]*Host, n), class: map[string]Behaviour{}}
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { f.Hosts[i], errs[i] = startHost(loopbackIP(i), kinds[i], t, verify) })
+		var verify *httpsig.Verifier
+		if c.Verify != nil {
+			verify = c.Verify()
+		}
+		wg.Go(func() { f.Hosts[i], errs[i] = startHost(loopbackIP(i), i, kinds[i], c.Timing, c.Keys, verify) })
 	}
 	wg.Wait()
 	for i, err := range errs {
@@ -44,6 +63,24 @@ func Start(n int, mix Mix, t Timing, seed uint64, verify *httpsig.Verifier) (*Fl
 		f.class[f.Hosts[i].Addr] = f.Hosts[i].Behaviour
 	}
 	return f, nil
+}
+
+// Arm switches every host's behaviour on: until then all answered as healthy hosts.
+func (f *Fleet) Arm() {
+	for _, h := range f.Hosts {
+		h.arm()
+	}
+}
+
+// Accepted counts the hosts whose Follow tusk accepted.
+func (f *Fleet) Accepted() int {
+	n := 0
+	for _, h := range f.Hosts {
+		if h.Accepted() {
+			n++
+		}
+	}
+	return n
 }
 
 func loopbackIP(i int) string { return fmt.Sprintf("127.0.%d.%d", 1+i/250, 1+i%250) }
@@ -111,3 +148,5 @@ func (f *Fleet) closeStarted() {
 	}
 	wg.Wait()
 }
+
+var errNoHosts = errors.New("fedsim: no hosts")

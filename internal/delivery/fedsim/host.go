@@ -7,12 +7,7 @@ package fedsim
 
 import (
 	"context"
-	"crypto"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"sync"
@@ -49,34 +44,29 @@ type Timing struct {
 var DefaultTiming = Timing{HealthyMin: 5 * time.Millisecond, HealthyMax: 50 * time.Millisecond,
 	SlowMin: time.Second, SlowMax: 10 * time.Second, FlakyRate: 0.3}
 
-// Host is one fake remote server.
+// Host is one fake remote server: one actor ("user") with its key, WebFinger and
+// inboxes, answering as its behaviour says once armed.
 type Host struct {
 	Behaviour Behaviour
 	Addr      string // host:port, the authority deliveries are grouped by
 
+	index   int // the host's place in the fleet, which picks its key from the pool
 	timing  Timing
+	keys    *KeyPool
 	verify  *httpsig.Verifier // nil: signatures are not checked
 	ln      net.Listener
 	srv     *http.Server
+	armed   atomic.Bool
 	held    sync.WaitGroup // a black hole's held connections
 	closing chan struct{}
 
 	requests atomic.Int64 // inbox requests that reached the handler
 	badSigs  atomic.Int64
+	accepted atomic.Bool // tusk accepted this actor's Follow
 	mu       sync.Mutex
 	received map[string]int       // activity id → accepted deliveries
 	firstAt  map[string]time.Time // activity id → first accepted
-
-	keyOnce sync.Once
-	keyPEM  string
-	keyErr  error
 }
-
-// Inbox is the host's shared inbox URL.
-func (h *Host) Inbox() string { return "http://" + h.Addr + "/inbox" }
-
-// ActorURL is the host's one actor.
-func (h *Host) ActorURL() string { return "http://" + h.Addr + "/users/user" }
 
 // Received says how many times the host accepted activity id.
 func (h *Host) Received(id string) int {
@@ -108,170 +98,60 @@ func (h *Host) Counts() map[string]int {
 func (h *Host) Requests() int64      { return h.requests.Load() }
 func (h *Host) BadSignatures() int64 { return h.badSigs.Load() }
 
-// startHost listens on ip and serves the behaviour.
-func startHost(ip string, b Behaviour, t Timing, verify *httpsig.Verifier) (*Host, error) {
+// startHost listens on ip and serves every request as a healthy host until armed.
+func startHost(ip string, index int, b Behaviour, t Timing, keys *KeyPool, verify *httpsig.Verifier) (*Host, error) {
 	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
 	if err != nil {
 		return nil, fmt.Errorf("fedsim: listen on %s: %w", ip, err)
 	}
-	h := &Host{Behaviour: b, Addr: ln.Addr().String(), timing: t, verify: verify, ln: ln, closing: make(chan struct{}),
-		received: map[string]int{}, firstAt: map[string]time.Time{}}
-	switch b {
-	case Dead:
-		ln.Close() // the port is now refused: nothing listens on it
-	case BlackHole:
-		go h.swallow()
-	default:
-		h.srv = &http.Server{Handler: h.routes(), ReadHeaderTimeout: 10 * time.Second}
-		go h.srv.Serve(ln)
-	}
+	h := &Host{Behaviour: b, Addr: ln.Addr().String(), index: index, timing: t, keys: keys, verify: verify,
+		closing: make(chan struct{}), received: map[string]int{}, firstAt: map[string]time.Time{}}
+	h.ln = &gateListener{Listener: ln, h: h}
+	h.srv = &http.Server{Handler: h.routes(), ReadHeaderTimeout: 10 * time.Second}
+	go h.srv.Serve(h.ln)
 	return h, nil
 }
 
-// swallow accepts connections and holds them without reading or answering.
-func (h *Host) swallow() {
+// arm switches the behaviour on. Before, every host answers as a healthy one, so that
+// tusk can fetch its actor and deliver the Accept of its Follow. A dead host stops
+// listening, so its port refuses connections; a black hole keeps accepting them but
+// never answers, on new connections and on those kept alive from before.
+func (h *Host) arm() {
+	h.armed.Store(true)
+	if h.Behaviour == Dead {
+		h.srv.Close()
+	}
+}
+
+// gateListener hands connections to the HTTP server, except a black hole's once armed:
+// those it holds, unread, until the host closes.
+type gateListener struct {
+	net.Listener
+	h *Host
+}
+
+func (l *gateListener) Accept() (net.Conn, error) {
 	for {
-		c, err := h.ln.Accept()
-		if err != nil {
-			return
+		c, err := l.Listener.Accept()
+		if err != nil || !l.h.swallows() {
+			return c, err
 		}
-		h.held.Go(func() {
-			<-h.closing
+		l.h.held.Go(func() {
+			<-l.h.closing
 			c.Close()
 		})
 	}
 }
 
+func (h *Host) swallows() bool { return h.Behaviour == BlackHole && h.armed.Load() }
+
 // Close stops the host.
 func (h *Host) Close() {
 	close(h.closing)
-	switch {
-	case h.srv != nil:
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		if h.srv.Shutdown(ctx) != nil {
-			h.srv.Close()
-		}
-	case h.Behaviour != Dead:
-		h.ln.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if h.srv.Shutdown(ctx) != nil {
+		h.srv.Close()
 	}
 	h.held.Wait()
 }
-
-func (h *Host) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/webfinger", h.webfinger)
-	mux.HandleFunc("GET /users/user", h.actor)
-	mux.HandleFunc("POST /inbox", h.inbox)
-	mux.HandleFunc("POST /users/user/inbox", h.inbox)
-	return mux
-}
-
-func (h *Host) webfinger(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Query().Get("resource") != "acct:user@"+h.Addr {
-		http.Error(w, `{"error":"Record not found"}`, http.StatusNotFound)
-		return
-	}
-	w.Header().Set("Content-Type", "application/jrd+json")
-	json.NewEncoder(w).Encode(map[string]any{"subject": "acct:user@" + h.Addr,
-		"links": []map[string]string{{"rel": "self", "type": "application/activity+json", "href": h.ActorURL()}}})
-}
-
-// actor serves the actor document; its key is made on first request, since most
-// benchmark runs never ask and a 2048-bit key takes tens of milliseconds.
-func (h *Host) actor(w http.ResponseWriter, r *http.Request) {
-	h.keyOnce.Do(func() {
-		key, err := httpsig.GenerateRSAKey()
-		if err != nil {
-			h.keyErr = err
-			return
-		}
-		h.keyPEM, h.keyErr = httpsig.EncodePublicKeyPEM(key.Public())
-	})
-	if h.keyErr != nil {
-		http.Error(w, h.keyErr.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/activity+json")
-	json.NewEncoder(w).Encode(map[string]any{
-		"@context": []string{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
-		"id":       h.ActorURL(), "type": "Person", "preferredUsername": "user",
-		"inbox": h.ActorURL() + "/inbox", "endpoints": map[string]string{"sharedInbox": h.Inbox()},
-		"publicKey": map[string]string{"id": h.ActorURL() + "#main-key", "owner": h.ActorURL(), "publicKeyPem": h.keyPEM},
-	})
-}
-
-// inbox answers a delivery as the behaviour says, counting accepted activities.
-func (h *Host) inbox(w http.ResponseWriter, r *http.Request) {
-	h.requests.Add(1)
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
-		http.Error(w, "", http.StatusBadRequest)
-		return
-	}
-	if !h.pause(r.Context()) {
-		return
-	}
-	switch {
-	case h.Behaviour == Gone:
-		http.Error(w, "", http.StatusGone)
-		return
-	case h.Behaviour == Flaky && rand.Float64() < h.timing.FlakyRate:
-		http.Error(w, "", http.StatusServiceUnavailable)
-		return
-	}
-	if h.verify != nil {
-		if _, err := h.verify.Verify(r.Context(), r, body); err != nil {
-			h.badSigs.Add(1)
-			http.Error(w, `{"error":"bad signature"}`, http.StatusUnauthorized)
-			return
-		}
-	}
-	var activity struct {
-		ID string `json:"id"`
-	}
-	if json.Unmarshal(body, &activity) != nil || activity.ID == "" {
-		http.Error(w, `{"error":"not an activity"}`, http.StatusBadRequest)
-		return
-	}
-	h.mu.Lock()
-	h.received[activity.ID]++
-	if _, seen := h.firstAt[activity.ID]; !seen {
-		h.firstAt[activity.ID] = time.Now()
-	}
-	h.mu.Unlock()
-	w.WriteHeader(http.StatusAccepted)
-}
-
-// pause waits the behaviour's answer time; false when the client went away.
-func (h *Host) pause(ctx context.Context) bool {
-	lo, hi := h.timing.HealthyMin, h.timing.HealthyMax
-	if h.Behaviour == Slow {
-		lo, hi = h.timing.SlowMin, h.timing.SlowMax
-	}
-	d := lo
-	if hi > lo {
-		d += rand.N(hi - lo)
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// KeyVerifier checks signatures against one public key, the local signer's: phase 1
-// of the simulation has no local HTTP server to fetch it from.
-func KeyVerifier(keyID string, pub crypto.PublicKey) *httpsig.Verifier {
-	return &httpsig.Verifier{Scheme: "http", Keys: func(_ context.Context, id string, _ bool) (crypto.PublicKey, string, error) {
-		if id != keyID {
-			return nil, "", fmt.Errorf("fedsim: unknown key %q: %w", id, httpsig.ErrKeyNotFound)
-		}
-		return pub, "", nil
-	}}
-}
-
-var errNoHosts = errors.New("fedsim: no hosts")

@@ -14,8 +14,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 	o := r.Options
 	fmt.Fprintf(w, "Simulated fediverse: %d hosts, %d activities queued to each before delivery, %d posts after; engine %s, %d CPUs\n",
 		o.Hosts, o.Backlog, o.Posts, r.Engine, r.CPUs)
-	fmt.Fprintf(w, "time-outs: connect %v, total %v; workers %d, per host %d, breaker after %d failures (a time-out opens it at once)\n\n",
+	fmt.Fprintf(w, "time-outs: connect %v, total %v; workers %d, per host %d, breaker after %d failures (a time-out opens it at once)\n",
 		o.Connect, o.Timeout, o.Policy.Workers, o.Policy.HostConcurrency, o.Policy.BreakerThreshold)
+	fmt.Fprintln(w, sourceLine(r))
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "scenario\thosts (healthy/slow/flaky/gone/dead/black hole)\tqueued\tbacklog to healthy\tbreakers open\tnew post (median)\tworst post\tbad-host worker time, breakers open\tCPU\tRSS / peak MiB\t")
 	for _, s := range r.Scenarios {
@@ -51,6 +53,22 @@ func (r *Report) WriteTable(w io.Writer) error {
 	return tw.Flush()
 }
 
+// sourceLine says where the activities came from and, for a whole tusk, how the
+// follow phase went: setup, not part of the measured figures.
+func sourceLine(r *Report) string {
+	if r.Options.Source == Direct {
+		return "source: direct (activities written into the delivery queue; no server, no follows)"
+	}
+	line := "source: a whole tusk on loopback, followed through signed Follows, posting through the client API; follow phase (setup):"
+	for i, s := range r.Scenarios {
+		if i > 0 {
+			line += ";"
+		}
+		line += fmt.Sprintf(" %s %d accepted in %v", s.Name, s.Followers, round(s.FollowPhase))
+	}
+	return line
+}
+
 func hostMix(h map[Behaviour]int) string {
 	return fmt.Sprintf("%d/%d/%d/%d/%d/%d", h[Healthy], h[Slow], h[Flaky], h[Gone], h[Dead], h[BlackHole])
 }
@@ -79,6 +97,8 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	row("scenario", "metric", "key", "value")
 	for _, s := range r.Scenarios {
 		row(s.Name, "queued", "", strconv.Itoa(s.Deliveries))
+		row(s.Name, "follows_accepted", "", strconv.Itoa(s.Followers))
+		row(s.Name, "follow_phase_seconds", "", secs(s.FollowPhase))
 		row(s.Name, "backlog_to_healthy_seconds", "", secs(s.DrainHealthy))
 		row(s.Name, "breakers_open_seconds", "", secs(s.BreakersOpen))
 		for i, p := range s.Posts {
