@@ -204,8 +204,15 @@ func (d *dispatcher) refresh(ctx context.Context) bool {
 		}
 		return false
 	}
+	was := make(map[string]bool, len(d.ready))
+	for _, h := range d.ready {
+		was[h] = true
+	}
 	d.ready = d.ready[:0]
 	for _, h := range hosts {
+		if !was[h.Host] {
+			delete(d.answered, h.Host) // it joins the turns: one attempt until one answers
+		}
 		d.ready = append(d.ready, h.Host)
 		if _, busy := d.inflight[h.Host]; !busy {
 			d.remember(h) // a host in flight keeps the state its attempts reported
