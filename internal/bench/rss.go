@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -11,8 +10,9 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/tuskhq/tusk/internal/procstat"
 )
 
 // ServeSpec says how to start the real binary against the benchmark's database.
@@ -105,20 +105,13 @@ func stop(cmd *exec.Cmd, exited <-chan error) error {
 	}
 }
 
-// readRSS reads VmRSS (KiB) from /proc/PID/status.
+// readRSS reads VmRSS (KiB) of process pid.
 func readRSS(pid int) (int64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	rss, _, err := procstat.Memory(pid)
 	if err != nil {
 		return 0, fmt.Errorf("bench: read RSS: %w", err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-		}
-	}
-	return 0, fmt.Errorf("bench: no VmRSS in /proc/%d/status", pid)
+	return rss, nil
 }
 
 // freePort asks the kernel for an unused loopback port.

@@ -11,6 +11,7 @@ import (
 	"github.com/tuskhq/tusk/internal/httpsig"
 	"github.com/tuskhq/tusk/internal/server/servertest"
 	"github.com/tuskhq/tusk/internal/store"
+	"github.com/tuskhq/tusk/internal/store/storetest"
 )
 
 // TestSignedInboundRequestClearsUnavailable: a host marked unavailable is seen alive
@@ -27,7 +28,7 @@ func TestSignedInboundRequestClearsUnavailable(t *testing.T) {
 			})
 			remote := fedtest.NewRemote(t)
 			alice := remote.Actor("alice")
-			markUnavailable(t, in.Store, remote.Host)
+			storetest.MarkHostUnavailable(t, in.Store, remote.Host)
 			note := alice.Note("/notes/1", "<p>hello</p>")
 			forged, err := httpsig.GenerateRSAKey()
 			if err != nil {
@@ -46,24 +47,5 @@ func TestSignedInboundRequestClearsUnavailable(t *testing.T) {
 				t.Error("the host is still unavailable after a validly signed request from it")
 			}
 		})
-	}
-}
-
-func markUnavailable(t *testing.T, st *store.Store, host string) {
-	t.Helper()
-	ctx := context.Background()
-	err := st.Tx(ctx, func(q store.Q) error {
-		if err := q.EnsureDeliveryHosts(ctx, []string{host}); err != nil {
-			return err
-		}
-		h, err := q.DeliveryHostForUpdate(ctx, host)
-		if err != nil {
-			return err
-		}
-		h.Unavailable, h.Breaker, h.RetryAt = true, store.BreakerOpen, time.Now().Add(time.Hour)
-		return q.SaveDeliveryHost(ctx, h)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }

@@ -1,7 +1,6 @@
 package federation_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -44,12 +43,7 @@ func benchInbound(b *testing.B, engine store.Engine) {
 	remote := fedtest.NewRemote(b)
 	alice := remote.Actor("alice")
 	in.NewMember(b, "bob")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	if err := in.StartJobs(ctx); err != nil {
-		b.Fatal(err)
-	}
-	defer in.StopJobs(5 * time.Second)
+	in.WorkJobs(b)
 	// Warm up: the first delivery fetches alice and stores her key.
 	deliverBench(b, in, alice, 0, 1)
 	reqs := make([]*http.Request, b.N)

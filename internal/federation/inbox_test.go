@@ -25,11 +25,7 @@ func start(t *testing.T, engine store.Engine, configure func(*config.Config)) *s
 			configure(c)
 		}
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := in.StartJobs(ctx); err != nil {
-		t.Fatalf("start jobs: %v", err)
-	}
-	t.Cleanup(func() { cancel(); in.StopJobs(5 * time.Second) })
+	in.WorkJobs(t)
 	return in
 }
 

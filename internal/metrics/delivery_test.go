@@ -14,6 +14,7 @@ import (
 	"github.com/tuskhq/tusk/internal/delivery"
 	"github.com/tuskhq/tusk/internal/server/servertest"
 	"github.com/tuskhq/tusk/internal/store"
+	"github.com/tuskhq/tusk/internal/store/storetest"
 )
 
 // TestDeliveryMetrics delivers to a healthy inbox, a gone one and a dead one, plus one
@@ -29,7 +30,7 @@ func TestDeliveryMetrics(t *testing.T) {
 				c.Network.AllowedPrivate = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 			})
 			ctx := context.Background()
-			markUnavailable(t, in.Store, "unavailable.test")
+			storetest.MarkHostUnavailable(t, in.Store, "unavailable.test")
 			queue(t, in.Store, "https://unavailable.test/inbox", ok+"/inbox", gone+"/inbox", "http://"+dead+"/inbox")
 			body := string(scrape(t, in, "Authorization", "Bearer "+token).Body)
 			for _, want := range []string{`tusk_deliveries_queued{host_state="closed"} 3`, `tusk_delivery_hosts{host_state="unavailable"} 1`,
@@ -79,25 +80,6 @@ func deadAddress(t *testing.T) string {
 	addr := l.Addr().String()
 	l.Close()
 	return addr
-}
-
-func markUnavailable(t *testing.T, st *store.Store, host string) {
-	t.Helper()
-	ctx := context.Background()
-	err := st.Tx(ctx, func(q store.Q) error {
-		if err := q.EnsureDeliveryHosts(ctx, []string{host}); err != nil {
-			return err
-		}
-		h, err := q.DeliveryHostForUpdate(ctx, host)
-		if err != nil {
-			return err
-		}
-		h.Unavailable = true
-		return q.SaveDeliveryHost(ctx, h)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // queue queues one activity of the instance actor to each inbox, as federation does.

@@ -28,7 +28,7 @@ type RemoteStatus struct {
 	Language    string
 	InReplyTo   *model.Status    // the known parent, nil for none or unknown
 	Mentions    []*model.Account // accounts named in its Mention tags that we know
-	Tags        []string         // hashtag names, without '#'
+	Tags        []string         // hashtag names, without '#', lower-case, each once
 	Media       []RemoteMedia
 	Poll        *RemotePoll
 	Published   time.Time

@@ -31,7 +31,7 @@ func TestReceiveStatusesBatch(t *testing.T) {
 		alice, mallory := remoteAccount(t, s, "alice"), remoteAccount(t, s, "mallory")
 		note := func(author *model.Account, uri string) social.RemoteStatus {
 			return social.RemoteStatus{URI: uri, Author: author, Content: "<p>hi</p>", Visibility: model.Public,
-				Tags: []string{"Go", "go"}, Published: time.Now().Add(-time.Minute)}
+				Tags: []string{"go"}, Published: time.Now().Add(-time.Minute)}
 		}
 		a1, a2 := note(alice, "https://remote.example/notes/1"), note(alice, "https://remote.example/notes/2")
 		if err := svc.ReceiveStatuses(ctx, []social.RemoteStatus{a1, a2, a1}); err != nil {

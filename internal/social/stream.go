@@ -118,8 +118,8 @@ func (s *Service) streamStatus(ctx context.Context, q store.Q, st *model.Status,
 	})
 }
 
-// streamNewStatus is streamStatus for a status just stored with tags: no need to read
-// them back.
+// streamNewStatus is streamStatus for a status just stored with tags (lower-case, each
+// once, as text.Parse and federation's readTags make them): no need to read them back.
 func (s *Service) streamNewStatus(ctx context.Context, q store.Q, st *model.Status, tags []string) error {
 	return s.streamTagged(ctx, q, st, EventUpdate, func() ([]string, error) { return tags, nil })
 }
@@ -137,7 +137,7 @@ func (s *Service) streamTagged(ctx context.Context, q store.Q, st *model.Status,
 }
 
 // statusChannels lists the channels whose timelines may show st; tags gives its
-// hashtags' names, in any case and order.
+// hashtags' names, each once.
 func (s *Service) statusChannels(ctx context.Context, q store.Q, st *model.Status, tags func() ([]string, error)) ([]string, error) {
 	var channels []string
 	if st.Visibility == model.Public && st.ReblogOfID == nil {
@@ -149,7 +149,7 @@ func (s *Service) statusChannels(ctx context.Context, q store.Q, st *model.Statu
 		if err != nil {
 			return nil, err
 		}
-		for _, tag := range uniqueFold(names) {
+		for _, tag := range names {
 			channels = append(channels, HashtagChannel(tag, false))
 			if st.Local {
 				channels = append(channels, HashtagChannel(tag, true))
@@ -232,17 +232,4 @@ func (s *Service) streamReaction(ctx context.Context, announcementID int64, name
 	}
 	s.emit(s.Store.Q, ev, AnnouncementsChannel)
 	return nil
-}
-
-// uniqueFold drops names equal to an earlier one but for case: one tag, one channel.
-func uniqueFold(names []string) []string {
-	seen := make(map[string]bool, len(names))
-	out := names[:0:0]
-	for _, n := range names {
-		if k := strings.ToLower(n); !seen[k] {
-			seen[k] = true
-			out = append(out, n)
-		}
-	}
-	return out
 }

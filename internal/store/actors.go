@@ -73,27 +73,13 @@ type Signer struct {
 // so answers are cached briefly (readcache.go); suspending or deleting an account
 // through this Store clears them.
 func (q Q) SignerByURI(ctx context.Context, uri string) (Signer, error) {
-	read := func() (Signer, error) {
+	return cachedRead(q, signers, uri, func() (Signer, error) {
 		a, err := q.AccountByURI(ctx, uri)
 		if err != nil {
 			return Signer{}, err
 		}
 		return Signer{AccountID: a.ID, Suspended: a.SuspendedAt != nil}, nil
-	}
-	if !q.cached() {
-		return read()
-	}
-	now := time.Now()
-	c := &q.caches.signers
-	v, gen, ok := c.get(uri, now)
-	if ok {
-		return v, nil
-	}
-	v, err := read()
-	if err == nil {
-		c.put(uri, v, gen, now)
-	}
-	return v, err
+	}, nil)
 }
 
 // AccountByKeyID loads the account owning a public key id, with its actor.

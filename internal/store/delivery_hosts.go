@@ -153,7 +153,7 @@ func (q Q) SaveDeliveryHost(ctx context.Context, h *DeliveryHost) error {
 		h.Host, h.Breaker, h.ConsecutiveFailures, h.CoolOffs, Millis(h.RetryAt), Millis(h.FailingSince), Millis(h.LastSuccessAt),
 		Millis(h.LastFailureAt), h.LastError, h.Successes, h.Failures, h.GaveUp, formatLatencies(h.Latencies), h.Unavailable)
 	if h.Unavailable || h.Breaker == BreakerOpen {
-		clearAfterCommit(q, hostsUp) // DeliveryHostDown must see it
+		clearAfterCommit(q, hostsDown) // DeliveryHostDown must see it
 	}
 	return wrap(err, "save delivery host %s", h.Host)
 }
@@ -251,27 +251,12 @@ func (q Q) MarkDeliveryHostAlive(ctx context.Context, host string, now time.Time
 // Every signed inbound delivery asks, so a host found up is remembered briefly
 // (readcache.go); marking a host down here clears that memory.
 func (q Q) DeliveryHostDown(ctx context.Context, host string) (bool, error) {
-	if !q.cached() {
-		return q.readDeliveryHostDown(ctx, host)
-	}
-	now := time.Now()
-	c := &q.caches.hostUp
-	_, gen, up := c.get(host, now)
-	if up {
-		return false, nil
-	}
-	down, err := q.readDeliveryHostDown(ctx, host)
-	if err == nil && !down {
-		c.put(host, struct{}{}, gen, now)
-	}
-	return down, err
-}
-
-func (q Q) readDeliveryHostDown(ctx context.Context, host string) (bool, error) {
-	var n int
-	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM delivery_hosts WHERE host = $1
-		AND (unavailable = TRUE OR breaker = 'open')`, host).Scan(&n)
-	return n > 0, wrap(err, "delivery host %s", host)
+	return cachedRead(q, hostsDown, host, func() (bool, error) {
+		var n int
+		err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM delivery_hosts WHERE host = $1
+			AND (unavailable = TRUE OR breaker = 'open')`, host).Scan(&n)
+		return n > 0, wrap(err, "delivery host %s", host)
+	}, func(down bool) bool { return !down })
 }
 
 func (q Q) updateDeliveryHost(ctx context.Context, host, set string) error {

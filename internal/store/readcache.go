@@ -17,8 +17,8 @@ const (
 // caches are shared by every Q of one Store.
 type caches struct {
 	domainPolicy readCache[DomainPolicy]
-	hostUp       readCache[struct{}] // delivery hosts known not to be down
-	signers      readCache[Signer]   // by account uri
+	hostDown     readCache[bool]   // only hosts found up are kept
+	signers      readCache[Signer] // by account uri
 }
 
 // readCache is a small map of answers with an age limit. Its generation makes a read
@@ -26,10 +26,10 @@ type caches struct {
 type readCache[V any] struct {
 	mu  sync.Mutex
 	gen uint64
-	m   map[string]cachedRead[V]
+	m   map[string]cacheEntry[V]
 }
 
-type cachedRead[V any] struct {
+type cacheEntry[V any] struct {
 	v  V
 	at time.Time
 }
@@ -54,9 +54,9 @@ func (c *readCache[V]) put(key string, v V, gen uint64, now time.Time) {
 		return
 	}
 	if c.m == nil || len(c.m) >= readCacheSize {
-		c.m = map[string]cachedRead[V]{}
+		c.m = map[string]cacheEntry[V]{}
 	}
-	c.m[key] = cachedRead[V]{v: v, at: now}
+	c.m[key] = cacheEntry[V]{v: v, at: now}
 }
 
 func (c *readCache[V]) clear() {
@@ -66,9 +66,24 @@ func (c *readCache[V]) clear() {
 	c.m = nil
 }
 
-// cached reports whether reads by q may use the caches: not inside a transaction,
-// which must see its own writes.
-func (q Q) cached() bool { return q.caches != nil && q.after == nil }
+// cachedRead answers key from the cache pick chooses, or with read, keeping what read
+// answers when keep (nil: always) says so. Reads inside a transaction, which must see
+// its own writes, skip the cache.
+func cachedRead[V any](q Q, pick func(*caches) *readCache[V], key string, read func() (V, error), keep func(V) bool) (V, error) {
+	if q.caches == nil || q.after != nil {
+		return read()
+	}
+	c, now := pick(q.caches), time.Now()
+	v, gen, ok := c.get(key, now)
+	if ok {
+		return v, nil
+	}
+	v, err := read()
+	if err == nil && (keep == nil || keep(v)) {
+		c.put(key, v, gen, now)
+	}
+	return v, err
+}
 
 // clearAfterCommit clears c when q's transaction commits (at once outside one).
 func clearAfterCommit[V any](q Q, c func(*caches) *readCache[V]) {
@@ -78,5 +93,5 @@ func clearAfterCommit[V any](q Q, c func(*caches) *readCache[V]) {
 }
 
 func domainPolicies(c *caches) *readCache[DomainPolicy] { return &c.domainPolicy }
-func hostsUp(c *caches) *readCache[struct{}]            { return &c.hostUp }
+func hostsDown(c *caches) *readCache[bool]              { return &c.hostDown }
 func signers(c *caches) *readCache[Signer]              { return &c.signers }

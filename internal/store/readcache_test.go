@@ -46,14 +46,7 @@ func TestCachedReadsSeeChangesAtOnce(t *testing.T) {
 			if down, err := s.DeliveryHostDown(ctx, host); err != nil || down {
 				t.Fatalf("new host: down = %v, %v; want up", down, err)
 			}
-			tx(func(q store.Q) error {
-				h, err := q.DeliveryHostForUpdate(ctx, host)
-				if err != nil {
-					return err
-				}
-				h.Unavailable, h.Breaker, h.RetryAt = true, store.BreakerOpen, time.Now().Add(time.Hour)
-				return q.SaveDeliveryHost(ctx, h)
-			})
+			storetest.MarkHostUnavailable(t, s, host)
 			if down, _ := s.DeliveryHostDown(ctx, host); !down {
 				t.Error("a host marked unavailable still reads as up")
 			}

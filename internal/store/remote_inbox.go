@@ -67,20 +67,7 @@ func (p DomainPolicy) Suspended() bool { return p.Severity == "suspend" }
 // Answers are cached briefly (readcache.go): every inbound delivery asks.
 func (q Q) DomainPolicyFor(ctx context.Context, host string) (DomainPolicy, error) {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	if !q.cached() {
-		return q.readDomainPolicy(ctx, host)
-	}
-	now := time.Now()
-	c := &q.caches.domainPolicy
-	p, gen, ok := c.get(host, now)
-	if ok {
-		return p, nil
-	}
-	p, err := q.readDomainPolicy(ctx, host)
-	if err == nil {
-		c.put(host, p, gen, now)
-	}
-	return p, err
+	return cachedRead(q, domainPolicies, host, func() (DomainPolicy, error) { return q.readDomainPolicy(ctx, host) }, nil)
 }
 
 func (q Q) readDomainPolicy(ctx context.Context, host string) (DomainPolicy, error) {

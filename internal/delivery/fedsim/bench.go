@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tuskhq/tusk/internal/delivery"
+	"github.com/tuskhq/tusk/internal/procstat"
 	"github.com/tuskhq/tusk/internal/store"
 )
 
@@ -234,7 +235,7 @@ func newScenario(name string, fleet *Fleet) *Scenario {
 func drive(ctx context.Context, st *store.Store, svc *delivery.Service, fleet *Fleet, src Source, sc *Scenario, m *meter, o Options, backlog []string) error {
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	cpu0 := cpuTime()
+	cpu0 := procstat.SelfCPU()
 	start := time.Now()
 	var wg sync.WaitGroup
 	wg.Go(func() { svc.Run(runCtx) })
@@ -242,7 +243,7 @@ func drive(ctx context.Context, st *store.Store, svc *delivery.Service, fleet *F
 	defer func() {
 		stop()
 		wg.Wait()
-		sc.CPU = cpuTime() - cpu0
+		sc.CPU = procstat.SelfCPU() - cpu0
 		sc.RSSMiB, sc.PeakRSSMiB = memory()
 	}()
 	progress(o, "%s: delivering…", sc.Name)

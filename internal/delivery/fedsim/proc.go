@@ -1,49 +1,19 @@
 package fedsim
 
 import (
-	"bufio"
-	"os"
 	"slices"
-	"strconv"
-	"strings"
-	"syscall"
 	"time"
-)
 
-// cpuTime is the CPU this process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+	"github.com/tuskhq/tusk/internal/procstat"
+)
 
 // memory reads this process's resident and peak resident memory in MiB (Linux; 0 elsewhere).
 func memory() (rss, peak float64) {
-	f, err := os.Open("/proc/self/status")
+	r, p, err := procstat.Memory(0)
 	if err != nil {
 		return 0, 0
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		name, value, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			continue
-		}
-		kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 64)
-		if err != nil {
-			continue
-		}
-		switch name {
-		case "VmRSS":
-			rss = kb / 1024
-		case "VmHWM":
-			peak = kb / 1024
-		}
-	}
-	return rss, peak
+	return float64(r) / 1024, float64(p) / 1024
 }
 
 func medianDuration(ds []time.Duration) time.Duration {

@@ -35,11 +35,7 @@ func instance(t *testing.T, engine store.Engine) *servertest.Instance {
 		c.Jobs.PollInterval = 50 * time.Millisecond
 	})
 	in.Accounts.PasswordCost = bcrypt.MinCost
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := in.StartJobs(ctx); err != nil {
-		t.Fatalf("start jobs: %v", err)
-	}
-	t.Cleanup(func() { cancel(); in.StopJobs(5 * time.Second) })
+	in.WorkJobs(t)
 	return in
 }
 

@@ -5,7 +5,6 @@ package interop_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -54,11 +53,7 @@ func startTusk(t *testing.T, engine store.Engine) *tusk {
 		c.Jobs.PollInterval = 50 * time.Millisecond
 	})
 	in.Accounts.PasswordCost = bcrypt.MinCost
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := in.StartJobs(ctx); err != nil {
-		t.Fatalf("start jobs: %v", err)
-	}
-	t.Cleanup(func() { cancel(); in.StopJobs(5 * time.Second) })
+	in.WorkJobs(t)
 
 	rec := &inboxRecorder{}
 	backend, err := url.Parse(in.URL)

@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tuskhq/tusk/internal/accounts"
 	"github.com/tuskhq/tusk/internal/config"
@@ -48,6 +49,17 @@ func Start(t testing.TB, engine store.Engine, configure func(*config.Config)) *I
 		t.Fatalf("listen: %v", err)
 	}
 	return StartOn(t, ln, engine, configure)
+}
+
+// WorkJobs starts the instance's job workers until the test ends.
+func (in *Instance) WorkJobs(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := in.StartJobs(ctx); err != nil {
+		cancel()
+		t.Fatalf("start jobs: %v", err)
+	}
+	t.Cleanup(func() { cancel(); in.StopJobs(5 * time.Second) })
 }
 
 // StartOn runs an instance on engine serving ln. Its domain is the listener's address,

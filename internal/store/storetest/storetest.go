@@ -84,3 +84,23 @@ func randomHex(n int) string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// MarkHostUnavailable marks a delivery host unavailable, as sustained failure would.
+func MarkHostUnavailable(t testing.TB, st *store.Store, host string) {
+	t.Helper()
+	ctx := context.Background()
+	err := st.Tx(ctx, func(q store.Q) error {
+		if err := q.EnsureDeliveryHosts(ctx, []string{host}); err != nil {
+			return err
+		}
+		h, err := q.DeliveryHostForUpdate(ctx, host)
+		if err != nil {
+			return err
+		}
+		h.Unavailable = true
+		return q.SaveDeliveryHost(ctx, h)
+	})
+	if err != nil {
+		t.Fatalf("mark %s unavailable: %v", host, err)
+	}
+}
